@@ -1,0 +1,169 @@
+/**
+ * innkeeper start | migrate | seed — the only place that listens, exits, or prints to a terminal.
+ * Configuration errors end the process with one line and exit code 2, never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { DATASETS, datasetNames } from './datasets/index.js';
+import { systemClock } from './platform/clock.js';
+import { ConfigError, loadConfig, redactUrl, type Config } from './platform/config.js';
+import { DatabaseUnavailableError, openDatabase } from './platform/db/database.js';
+import { MigrationError, migrateToLatest } from './platform/db/migrator.js';
+import type { ServiceDeps } from './platform/http/app.js';
+import {
+  closeOnSignals,
+  databaseTarget,
+  datasetsLoaded,
+  migrationSets,
+  MissingServiceUrlError,
+  recordDatasetLoad,
+  startServer,
+} from './platform/server.js';
+import { SERVICES, serviceModules } from './services/index.js';
+
+const USAGE = `usage:
+  innkeeper start [--port N] [--services a,b] [--data-dir DIR | --memory] [--seed NAME] [--demo]
+  innkeeper migrate [--data-dir DIR | --memory]
+  innkeeper seed --dataset NAME [--data-dir DIR]
+
+  --demo        load the demo data set on first start (what \`npm start\` does)
+  --seed NAME   load data set NAME before listening
+  data sets: ${datasetNames().join(', ')}
+  services:  ${Object.keys(SERVICES).join(', ')}`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`innkeeper: ${message}\n`);
+  process.exit(code);
+}
+
+async function loadDataset(deps: ServiceDeps, name: string): Promise<void> {
+  const dataset = DATASETS[name];
+  if (dataset === undefined) throw new UsageError(`unknown data set ${JSON.stringify(name)} (known: ${datasetNames().join(', ')})`);
+  await dataset.load(deps);
+  await recordDatasetLoad(deps.database, name, deps.clock.now());
+}
+
+async function commandStart(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      services: { type: 'string' },
+      'data-dir': { type: 'string' },
+      memory: { type: 'boolean' },
+      seed: { type: 'string' },
+      demo: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.memory && values['data-dir'] !== undefined) throw new UsageError('--data-dir and --memory exclude each other');
+  const config = loadConfig(process.env, {
+    port: values.port,
+    services: values.services,
+    dataDir: values['data-dir'],
+    memory: values.memory,
+  });
+  const server = await startServer({
+    config,
+    modules: serviceModules(config.services),
+    clock: systemClock,
+    beforeListen: async (deps) => {
+      if (values.seed !== undefined) await loadDataset(deps, values.seed);
+      else if (values.demo === true && (await datasetsLoaded(deps.database)).length === 0) await loadDataset(deps, 'demo');
+    },
+  });
+  closeOnSignals(server, config.shutdownTimeoutMs);
+  server.app.log.info(
+    { url: server.url, services: config.services, backend: describeBackend(config) },
+    `Innkeeper is listening on ${server.url} (docs at ${server.url}/docs)`,
+  );
+}
+
+function describeBackend(config: Config): string {
+  if (config.databaseUrl !== undefined) return `postgres ${redactUrl(config.databaseUrl)}`;
+  return config.dataDir !== undefined ? `pglite ${config.dataDir}` : 'pglite (memory)';
+}
+
+async function withDatabase<T>(
+  argv: string[],
+  extra: Record<string, { type: 'string' | 'boolean' }>,
+  run: (deps: ServiceDeps, values: Record<string, string | boolean | undefined>, config: Config) => Promise<T>,
+): Promise<T> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, memory: { type: 'boolean' }, services: { type: 'string' }, ...extra },
+    strict: true,
+  });
+  const config = loadConfig(process.env, {
+    dataDir: values['data-dir'],
+    memory: values.memory,
+    services: values.services,
+  });
+  const database = await openDatabase(databaseTarget(config));
+  try {
+    const deps: ServiceDeps = {
+      database,
+      clock: systemClock,
+      serviceUrl: (name) => {
+        throw new MissingServiceUrlError(`${name.toUpperCase()}_URL`);
+      },
+      idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
+    };
+    return await run(deps, values, config);
+  } finally {
+    await database.close();
+  }
+}
+
+async function commandMigrate(argv: string[]): Promise<void> {
+  await withDatabase(argv, {}, async (deps, _values, config) => {
+    const reports = await migrateToLatest(deps.database.db, migrationSets(serviceModules(config.services)));
+    for (const r of reports) {
+      process.stdout.write(`${r.schema}: ${r.applied.length === 0 ? 'up to date' : `applied ${r.applied.join(', ')}`}\n`);
+    }
+  });
+}
+
+async function commandSeed(argv: string[]): Promise<void> {
+  await withDatabase(argv, { dataset: { type: 'string' } }, async (deps, values, config) => {
+    const name = values.dataset;
+    if (typeof name !== 'string' || name === '') throw new UsageError(`seed needs --dataset NAME (known: ${datasetNames().join(', ')})`);
+    await migrateToLatest(deps.database.db, migrationSets(serviceModules(config.services)));
+    await loadDataset(deps, name);
+    process.stdout.write(`loaded data set ${name}\n`);
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return commandStart(rest);
+    case 'migrate':
+      return commandMigrate(rest);
+    case 'seed':
+      return commandSeed(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}\n${USAGE}`);
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof ConfigError) fail(`invalid configuration: ${err.message}`);
+  if (err instanceof UsageError) fail(err.message);
+  if (err instanceof MissingServiceUrlError) fail(`invalid configuration: ${err.message}`);
+  if (err instanceof DatabaseUnavailableError) fail(err.message, 1);
+  if (err instanceof MigrationError) fail(err.message, 1);
+  if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail(`${(err as Error).message}\n${USAGE}`);
+  if ((err as { code?: string }).code === 'EADDRINUSE') fail(`the port is already in use: ${(err as Error).message}`, 1);
+  throw err;
+}

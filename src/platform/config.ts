@@ -1,0 +1,156 @@
+/**
+ * Configuration comes from the environment and is validated once, at start-up.
+ * A bad value stops the process with one line naming the variable and what is wrong
+ * (the CLI turns a ConfigError into exit code 2, without a stack trace).
+ */
+import path from 'node:path';
+
+export const SERVICE_NAMES = ['inventory'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; undefined means the embedded PGlite back end. */
+  readonly databaseUrl: string | undefined;
+  /** PGlite data directory; undefined with databaseUrl set, or for an in-memory database. */
+  readonly dataDir: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly services: readonly ServiceName[];
+  /** Base URLs of services that run in another process, keyed by service name. */
+  readonly serviceUrls: Readonly<Partial<Record<ServiceName, string>>>;
+  readonly dbPoolSize: number;
+  readonly shutdownTimeoutMs: number;
+  readonly idempotencyTtlHours: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ConfigOverrides {
+  port?: string | undefined;
+  dataDir?: string | undefined;
+  memory?: boolean | undefined;
+  services?: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(variable: string, raw: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(raw.trim())) {
+    throw new ConfigError(variable, `must be an integer between ${min} and ${max} (got ${JSON.stringify(raw)})`);
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(variable, `must be between ${min} and ${max} (got ${value})`);
+  }
+  return value;
+}
+
+function databaseUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      variable,
+      `must be a postgres:// URL such as postgres://user@host:5432/db (got ${JSON.stringify(redactUrl(raw))})`,
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(variable, `must use the postgres:// or postgresql:// scheme (got ${JSON.stringify(url.protocol)})`);
+  }
+  if (url.hostname === '' && !url.searchParams.has('host')) {
+    throw new ConfigError(variable, 'must name a host');
+  }
+  return raw;
+}
+
+function httpUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(variable, `must be an http(s) URL (got ${JSON.stringify(raw)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(variable, `must be an http(s) URL (got ${JSON.stringify(raw)})`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Hides a password in a connection string before it reaches a message. */
+export function redactUrl(raw: string): string {
+  return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+export function parseServices(variable: string, raw: string): ServiceName[] {
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 0) throw new ConfigError(variable, `must name at least one of ${SERVICE_NAMES.join(', ')}`);
+  for (const name of names) {
+    if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
+      throw new ConfigError(variable, `names an unknown service ${JSON.stringify(name)} (known: ${SERVICE_NAMES.join(', ')})`);
+    }
+  }
+  return [...new Set(names)] as ServiceName[];
+}
+
+export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = {}): Config {
+  const portRaw = overrides.port ?? env.PORT;
+  const port =
+    portRaw === undefined || portRaw === '' ? 8080 : integer(overrides.port !== undefined ? '--port' : 'PORT', portRaw, 0, 65535);
+
+  const dbRaw = env.DATABASE_URL;
+  const dbUrl = dbRaw === undefined || dbRaw === '' ? undefined : databaseUrl('DATABASE_URL', dbRaw);
+
+  const logRaw = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logRaw)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(env.LOG_LEVEL)})`);
+  }
+
+  let dataDir: string | undefined;
+  if (dbUrl === undefined && overrides.memory !== true) {
+    const raw = overrides.dataDir ?? env.INNKEEPER_DATA_DIR ?? '.innkeeper/data';
+    if (raw.trim() === '') throw new ConfigError('INNKEEPER_DATA_DIR', 'must not be empty');
+    dataDir = path.resolve(raw);
+  }
+
+  const servicesRaw = overrides.services ?? env.INNKEEPER_SERVICES;
+  const services =
+    servicesRaw === undefined || servicesRaw === ''
+      ? [...SERVICE_NAMES]
+      : parseServices(overrides.services !== undefined ? '--services' : 'INNKEEPER_SERVICES', servicesRaw);
+
+  const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  for (const name of SERVICE_NAMES) {
+    const variable = `${name.toUpperCase()}_URL`;
+    const raw = env[variable];
+    if (raw !== undefined && raw !== '') serviceUrls[name] = httpUrl(variable, raw);
+  }
+
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: dbUrl,
+    dataDir,
+    logLevel: logRaw as LogLevel,
+    services,
+    serviceUrls,
+    dbPoolSize: env.DB_POOL_SIZE ? integer('DB_POOL_SIZE', env.DB_POOL_SIZE, 1, 500) : 20,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ? integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 100, 600_000) : 4000,
+    idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS ? integer('IDEMPOTENCY_TTL_HOURS', env.IDEMPOTENCY_TTL_HOURS, 1, 24 * 30) : 24,
+  };
+}

@@ -1,0 +1,35 @@
+/** Schema pieces every surface reuses, so a contract is written once. */
+import { Type } from 'typebox';
+
+/** The canonical error body of /api/v1. */
+export const ErrorReply = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable machine-readable code, e.g. NO_AVAILABILITY' }),
+      message: Type.String(),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorReply', description: 'Every failure on /api/v1 has this shape.' },
+);
+
+/** A calendar date, YYYY-MM-DD (checked again for real calendar days by the domain). */
+export const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+export const IsoDateTime = Type.String({ format: 'date-time' });
+export const Uuid = Type.String({ format: 'uuid' });
+
+/** Standard replies for a route on /api/v1: the success schema plus the error shape. */
+export function replies<S extends Record<number, unknown>>(success: S) {
+  return { ...success, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply, 503: ErrorReply } as S & {
+    400: typeof ErrorReply;
+    404: typeof ErrorReply;
+    409: typeof ErrorReply;
+    422: typeof ErrorReply;
+    503: typeof ErrorReply;
+  };
+}
+
+/** The Idempotency-Key header (Stripe semantics; see platform/db/idempotency.ts). */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Makes a retried request take effect once.' })),
+});

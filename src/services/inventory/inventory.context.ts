@@ -1,0 +1,12 @@
+import type { Clock } from '../../platform/clock.js';
+import type { HoldKinds } from './holds/hold.kinds.js';
+import type { InventoryDb } from './inventory.tables.js';
+
+/** What the inventory service's use-cases and routes are given. */
+export interface InventoryContext {
+  readonly db: InventoryDb;
+  readonly clock: Clock;
+  readonly holdKinds: HoldKinds;
+  /** How long idempotency keys are kept. */
+  readonly idempotencyTtlMs: number;
+}

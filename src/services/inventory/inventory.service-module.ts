@@ -1,0 +1,57 @@
+/**
+ * The inventory service: the one place that decides whether a room-night, a table or a unit of stock
+ * can be sold. Composes its parts (lodging, dining, retail) over one schema and one hold lifecycle.
+ */
+import type { Migration } from 'kysely';
+import type { ServiceModule } from '../../platform/http/app.js';
+import { diningPart } from './dining/dining.part.js';
+import type { HoldKindHandler } from './holds/hold.kinds.js';
+import { holdRoutes } from './holds/hold.routes.js';
+import { sweepExpiredHolds } from './holds/hold.service.js';
+import type { InventoryContext } from './inventory.context.js';
+import type { HoldKind, InventoryDb } from './inventory.tables.js';
+import { lodgingPart } from './lodging/lodging.part.js';
+import * as createVenuesHolds from './migrations/2026_11_25_110000_create_venues_holds.js';
+import { retailPart } from './retail/retail.part.js';
+
+const parts = [lodgingPart, diningPart, retailPart] as const;
+
+export const inventoryHoldKinds: ReadonlyMap<HoldKind, HoldKindHandler> = new Map(
+  parts.flatMap((p) => (p.holdKind ? [[p.holdKind.kind, p.holdKind] as const] : [])),
+);
+
+const HOLD_SWEEP_INTERVAL_MS = 30_000;
+
+export function inventoryContext(deps: Parameters<ServiceModule['register']>[1]): InventoryContext {
+  return {
+    db: deps.database.db as InventoryDb,
+    clock: deps.clock,
+    holdKinds: inventoryHoldKinds,
+    idempotencyTtlMs: deps.idempotencyTtlMs,
+  };
+}
+
+export const inventoryService: ServiceModule = {
+  name: 'inventory',
+  title: 'Inventory: room-nights, dining tables by time slot, retail stock, and holds with expiry',
+  migrations: {
+    schema: 'inventory',
+    migrations: Object.assign({ '2026_11_25_110000_create_venues_holds': createVenuesHolds }, ...parts.map((p) => p.migrations)) as Record<
+      string,
+      Migration
+    >,
+  },
+  register: async (app, deps) => {
+    const ctx = inventoryContext(deps);
+    holdRoutes(app, ctx);
+    for (const part of parts) part.register(app, ctx);
+
+    // Expired holds go back on sale even when nobody asks for those nights; the hot path also reclaims
+    // them on demand, so this sweep is about tidiness, not correctness.
+    const timer = setInterval(() => {
+      sweepExpiredHolds(ctx.db, ctx.holdKinds, ctx.clock.now()).catch((err: unknown) => app.log.error({ err }, 'hold sweep failed'));
+    }, HOLD_SWEEP_INTERVAL_MS);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  },
+};

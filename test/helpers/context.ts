@@ -1,0 +1,114 @@
+/**
+ * A test file's world: a freshly migrated database of its own (PGlite or PostgreSQL, as the project
+ * says), a manual clock, and the app built over them. Tests talk HTTP to it (inject, or a real port
+ * with `listen()`), and read the database directly to check invariants.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import pg from 'pg';
+import pino from 'pino';
+import { inject } from 'vitest';
+import { ManualClock } from '../../src/platform/clock.js';
+import { openDatabase, type Database } from '../../src/platform/db/database.js';
+import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { loggerOptions } from '../../src/platform/observability/logger.js';
+import type { ServiceName } from '../../src/platform/config.js';
+import { SERVICES, serviceModules } from '../../src/services/index.js';
+
+export interface TestContext {
+  readonly backend: 'pglite' | 'postgres';
+  readonly database: Database;
+  readonly clock: ManualClock;
+  readonly app: App;
+  readonly deps: ServiceDeps;
+  /** Listens on a free port (once) and returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestContextOptions {
+  readonly services?: readonly ServiceName[];
+  readonly clock?: ManualClock;
+  /** Base URLs of services not run by this app. */
+  readonly serviceUrls?: Partial<Record<ServiceName, string>>;
+  readonly idempotencyTtlMs?: number;
+}
+
+function databaseUrl(adminUrl: string, name: string): string {
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** A fresh, migrated database for this test file. */
+export async function freshDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  const backend = inject('backend');
+  if (backend === 'pglite') {
+    const tar = fs.readFileSync(inject('pgliteTemplate'));
+    const database = await openDatabase({ kind: 'pglite', memory: true, loadDataDir: new Blob([tar]) });
+    return { database, drop: async () => undefined };
+  }
+  const adminUrl = inject('postgresUrl');
+  const name = `innkeeper_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${inject('postgresTemplate')}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ kind: 'postgres', url: databaseUrl(adminUrl, name), poolSize: 20 });
+  return {
+    database,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
+  const { database, drop } = await freshDatabase();
+  const clock = options.clock ?? new ManualClock('2026-01-15T12:00:00Z');
+  const names = options.services ?? (Object.keys(SERVICES) as ServiceName[]);
+  let url: string | undefined;
+  const deps: ServiceDeps = {
+    database,
+    clock,
+    idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 3_600_000,
+    serviceUrl: (name) => {
+      const remote = options.serviceUrls?.[name as ServiceName];
+      if (remote !== undefined) return remote;
+      if (url === undefined) throw new Error(`the test app must listen() before service ${name} is called over HTTP`);
+      return url;
+    },
+  };
+  const logger = pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
+  const app = await buildApp({ services: serviceModules(names), deps, logger });
+  return {
+    backend: inject('backend'),
+    database,
+    clock,
+    app,
+    deps,
+    listen: async () => {
+      if (url === undefined) {
+        await app.listen({ port: 0, host: '127.0.0.1' });
+        const address = app.server.address();
+        if (address === null || typeof address !== 'object') throw new Error('no address');
+        url = `http://127.0.0.1:${address.port}`;
+      }
+      return url;
+    },
+    close: async () => {
+      await app.close();
+      await database.close();
+      await drop();
+    },
+  };
+}
