@@ -3,7 +3,7 @@
  * reachable, or always with INNKEEPER_REQUIRE_POSTGRES=1, where an unreachable server fails the run).
  */
 import pg from 'pg';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const requirePostgres = process.env.INNKEEPER_REQUIRE_POSTGRES === '1';
@@ -21,7 +21,7 @@ async function reachable(url: string): Promise<string | undefined> {
   }
 }
 
-export default defineConfig(async () => {
+export default defineConfig(async (): Promise<ViteUserConfig> => {
   const only = process.env.INNKEEPER_TEST_BACKENDS?.split(',').map((s) => s.trim());
   const backends: string[] = [];
   if (!only || only.includes('pglite')) backends.push('pglite');
@@ -40,9 +40,9 @@ export default defineConfig(async () => {
       reporters: ['default'],
       projects: [
         // Pure logic runs once; everything that touches a database runs on every back end.
-        { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+        { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
         ...backends.map((backend) => ({
-          extends: true,
+          extends: true as const,
           test: {
             name: backend,
             env: { INNKEEPER_TEST_BACKEND: backend, TEST_DATABASE_URL: postgresUrl },

@@ -57,7 +57,7 @@ export async function freshDatabase(): Promise<{ database: Database; drop: () =>
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ kind: 'postgres', url: databaseUrl(adminUrl, name), poolSize: 20 });
+  const database = await openDatabase({ kind: 'postgres', url: databaseUrl(adminUrl, name), poolSize: 10 });
   return {
     database,
     drop: async () => {

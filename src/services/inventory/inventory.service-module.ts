@@ -13,6 +13,7 @@ import type { HoldKind, InventoryDb } from './inventory.tables.js';
 import { lodgingPart } from './lodging/lodging.part.js';
 import * as createVenuesHolds from './migrations/2026_11_25_110000_create_venues_holds.js';
 import { retailPart } from './retail/retail.part.js';
+import { venueRoutes } from './venues/venue.routes.js';
 
 const parts = [lodgingPart, diningPart, retailPart] as const;
 
@@ -43,6 +44,7 @@ export const inventoryService: ServiceModule = {
   },
   register: async (app, deps) => {
     const ctx = inventoryContext(deps);
+    venueRoutes(app, ctx);
     holdRoutes(app, ctx);
     for (const part of parts) part.register(app, ctx);
 
