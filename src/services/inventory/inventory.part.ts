@@ -13,5 +13,6 @@ export interface InventoryPart {
   readonly migrations: Readonly<Record<string, Migration>>;
   /** How this part's holds give back inventory (absent while the part has no holds). */
   readonly holdKind?: HoldKindHandler;
-  register(app: App, ctx: InventoryContext): void;
+  /** Registers the part's routes; a compatibility surface registers in its own scope with its own error renderer. */
+  register(app: App, ctx: InventoryContext): Promise<void>;
 }

@@ -46,7 +46,7 @@ export const inventoryService: ServiceModule = {
     const ctx = inventoryContext(deps);
     venueRoutes(app, ctx);
     holdRoutes(app, ctx);
-    for (const part of parts) part.register(app, ctx);
+    for (const part of parts) await part.register(app, ctx);
 
     // Expired holds go back on sale even when nobody asks for those nights; the hot path also reclaims
     // them on demand, so this sweep is about tidiness, not correctness.

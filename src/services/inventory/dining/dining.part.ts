@@ -4,5 +4,5 @@ import { diningMigrations } from './dining.migrations.js';
 export const diningPart: InventoryPart = {
   name: 'dining',
   migrations: diningMigrations,
-  register: () => undefined,
+  register: async () => undefined,
 };

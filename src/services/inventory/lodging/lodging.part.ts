@@ -4,5 +4,5 @@ import { lodgingMigrations } from './lodging.migrations.js';
 export const lodgingPart: InventoryPart = {
   name: 'lodging',
   migrations: lodgingMigrations,
-  register: () => undefined,
+  register: async () => undefined,
 };

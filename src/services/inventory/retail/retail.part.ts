@@ -4,5 +4,5 @@ import { retailMigrations } from './retail.migrations.js';
 export const retailPart: InventoryPart = {
   name: 'retail',
   migrations: retailMigrations,
-  register: () => undefined,
+  register: async () => undefined,
 };
