@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, redactUrl, type Config } from './platform/conf
 import { DatabaseUnavailableError, openDatabase } from './platform/db/database.js';
 import { MigrationError, migrateToLatest } from './platform/db/migrator.js';
 import type { ServiceDeps } from './platform/http/app.js';
+import { Scheduler } from './platform/jobs/scheduler.js';
 import {
   closeOnSignals,
   databaseTarget,
@@ -24,6 +25,8 @@ const USAGE = `usage:
   innkeeper start [--port N] [--services a,b] [--data-dir DIR | --memory] [--seed NAME] [--demo]
   innkeeper migrate [--data-dir DIR | --memory]
   innkeeper seed --dataset NAME [--data-dir DIR]
+  innkeeper jobs list
+  innkeeper jobs run NAME
 
   --demo        load the demo data set on first start (what \`npm start\` does)
   --seed NAME   load data set NAME before listening
@@ -109,6 +112,7 @@ async function withDatabase<T>(
         throw new MissingServiceUrlError(`${name.toUpperCase()}_URL`);
       },
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
+      scheduler: new Scheduler(database, systemClock),
     };
     return await run(deps, values, config);
   } finally {
@@ -135,6 +139,60 @@ async function commandSeed(argv: string[]): Promise<void> {
   });
 }
 
+/**
+ * Runs one scheduled job by hand. The services the job calls are served from this process on a
+ * loopback port for the duration (on PGlite, stop the server first: it owns the data directory).
+ */
+async function commandJobs(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { positionals, values } = parseArgs({
+    args: rest,
+    options: { 'data-dir': { type: 'string' }, memory: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const config = loadConfig({ ...process.env, PORT: '0' }, { dataDir: values['data-dir'], memory: values.memory });
+  const server = await startServer({
+    config,
+    modules: serviceModules(config.services),
+    clock: systemClock,
+    runJobs: false,
+    host: '127.0.0.1',
+  });
+  try {
+    const scheduler = server.scheduler;
+    if (sub === 'list') {
+      for (const job of scheduler.jobs()) process.stdout.write(`${job.name}\t${job.description}\n`);
+      return;
+    }
+    if (sub !== 'run' || positionals.length !== 1)
+      throw new UsageError(
+        `usage: innkeeper jobs run NAME (jobs: ${scheduler
+          .jobs()
+          .map((j) => j.name)
+          .join(', ')})`,
+      );
+    const name = positionals[0]!;
+    if (!scheduler.jobs().some((j) => j.name === name))
+      throw new UsageError(
+        `unknown job ${JSON.stringify(name)} (jobs: ${scheduler
+          .jobs()
+          .map((j) => j.name)
+          .join(', ')})`,
+      );
+    const run = await scheduler.runNow(name);
+    if (!run.ran) throw new UsageError(`job ${name} is running elsewhere; try again later`);
+    if (run.error !== undefined) {
+      process.stderr.write(`innkeeper: job ${name} failed: ${run.error}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`${name}: ${JSON.stringify(run.result ?? {})}\n`);
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -144,6 +202,8 @@ async function main(argv: string[]): Promise<void> {
       return commandMigrate(rest);
     case 'seed':
       return commandSeed(rest);
+    case 'jobs':
+      return commandJobs(rest);
     case undefined:
     case 'help':
     case '--help':

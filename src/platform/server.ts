@@ -11,6 +11,7 @@ import { openDatabase, type Database, type DatabaseTarget } from './db/database.
 import { migrateToLatest, type SchemaMigrations } from './db/migrator.js';
 import { platformMigrations } from './db/platform.migrations.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
+import { Scheduler } from './jobs/scheduler.js';
 
 export function databaseTarget(config: Config): DatabaseTarget {
   if (config.databaseUrl !== undefined) return { kind: 'postgres', url: config.databaseUrl, poolSize: config.dbPoolSize };
@@ -40,6 +41,7 @@ export function serviceUrlResolver(config: Config, localUrl: () => string): (nam
 export interface RunningServer {
   readonly app: App;
   readonly database: Database;
+  readonly scheduler: Scheduler;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -50,6 +52,9 @@ export interface StartOptions {
   readonly clock?: Clock;
   /** Runs after migrations, before listening (loading a data set on first start). */
   readonly beforeListen?: (deps: ServiceDeps) => Promise<void>;
+  /** Start the job scheduler after listening (default true; `jobs run` runs one job by hand instead). */
+  readonly runJobs?: boolean;
+  readonly host?: string;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -58,26 +63,33 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     await migrateToLatest(database.db, migrationSets(modules));
     let url = `http://127.0.0.1:${config.port}`;
+    const clock = options.clock ?? systemClock;
+    const scheduler = new Scheduler(database, clock);
     const deps: ServiceDeps = {
       database,
-      clock: options.clock ?? systemClock,
+      clock,
+      scheduler,
       serviceUrl: serviceUrlResolver(config, () => url),
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
     };
     await options.beforeListen?.(deps);
     const app = await buildApp({ services: modules, deps, logLevel: config.logLevel });
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host: options.host ?? config.host });
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;
+    scheduler.log = app.log;
+    if (options.runJobs !== false) await scheduler.start();
     let closing: Promise<void> | undefined;
     return {
       app,
       database,
+      scheduler,
       get url() {
         return url;
       },
       close: () =>
         (closing ??= (async () => {
+          scheduler.stop();
           try {
             await app.close();
           } finally {

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
 import { SERVICES, serviceModules } from '../../src/services/index.js';
@@ -80,6 +81,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const deps: ServiceDeps = {
     database,
     clock,
+    scheduler: new Scheduler(database, clock),
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 3_600_000,
     serviceUrl: (name) => {
       const remote = options.serviceUrls?.[name as ServiceName];

@@ -6,6 +6,8 @@
  *   response_status int, response_body jsonb, created_at timestamptz, expires_at timestamptz,
  *   primary key (scope, key)
  *
+ * (`beginKey` also needs `resource_id text` and `locked_at timestamptz`.)
+ *
  * - same key + same request  → the stored status and body, nothing runs again;
  * - same key + other request → IDEMPOTENCY_KEY_REUSED (422);
  * - same key still running   → IDEMPOTENCY_IN_PROGRESS (409) (`begin`), or waits for it (`runLocal`).
@@ -133,6 +135,66 @@ export async function runLocal<B>(
     }
     throw err;
   }
+}
+
+export type BeginOutcome<B> =
+  { readonly kind: 'new'; readonly resourceId: string | null } | { readonly kind: 'replay'; readonly response: StoredResponse<B> };
+
+/**
+ * For operations that call other services (a saga): takes the key in its own short transaction before
+ * any side effect, so a concurrent duplicate sees it `in_progress` (409) and never acts. `resourceId`
+ * names what the operation creates (e.g. the booking id), so that a retry after a crash — once the key
+ * is older than `takeOverAfterMs` — resumes the same operation with the same downstream keys instead
+ * of starting a second one. Finish with `completeKey` (inside the operation's last transaction) or
+ * `abandonKey` (when nothing took effect).
+ */
+export async function beginKey<B>(
+  db: AnyDB,
+  schema: string,
+  req: IdempotencyRequest & { readonly resourceId: string; readonly takeOverAfterMs: number },
+): Promise<BeginOutcome<B>> {
+  const fp = fingerprint(req.request);
+  const expiresAt = new Date(req.now.getTime() + req.ttlMs);
+  return db.transaction().execute(async (trx) => {
+    await dropExpired(trx, schema, req.scope, req.key, req.now);
+    const inserted = await sql<{ resource_id: string }>`
+      insert into ${table(schema)} (scope, key, fingerprint, state, resource_id, created_at, locked_at, expires_at)
+      values (${req.scope}, ${req.key}, ${fp}, 'in_progress', ${req.resourceId}, ${req.now}, ${req.now}, ${expiresAt})
+      on conflict (scope, key) do nothing
+      returning resource_id`.execute(trx);
+    if (inserted.rows.length > 0) return { kind: 'new', resourceId: req.resourceId };
+    const { rows } = await sql<KeyRow & { resource_id: string | null; locked_at: Date | null }>`
+      select fingerprint, state, response_status, response_body, expires_at, resource_id, locked_at
+      from ${table(schema)} where scope = ${req.scope} and key = ${req.key} for update`.execute(trx);
+    const row = rows[0];
+    if (row === undefined) throw platformError('IDEMPOTENCY_IN_PROGRESS');
+    if (row.fingerprint !== fp) throw platformError('IDEMPOTENCY_KEY_REUSED');
+    if (row.state === 'completed') return { kind: 'replay', response: replay<B>(row, fp) };
+    const stale = row.locked_at === null || row.locked_at.getTime() + req.takeOverAfterMs <= req.now.getTime();
+    if (!stale) throw platformError('IDEMPOTENCY_IN_PROGRESS');
+    // The first attempt died mid-way: take the key over and resume the same operation.
+    await sql`update ${table(schema)} set locked_at = ${req.now} where scope = ${req.scope} and key = ${req.key}`.execute(trx);
+    return { kind: 'new', resourceId: row.resource_id };
+  });
+}
+
+/** Stores the answer of a key taken with `beginKey`; call it inside the operation's final transaction. */
+export async function completeKey(
+  db: AnyDB | Transaction<unknown>,
+  schema: string,
+  scope: string,
+  key: string,
+  response: { status: number; body: unknown },
+): Promise<void> {
+  await sql`
+    update ${table(schema)} set state = 'completed', response_status = ${response.status},
+      response_body = ${JSON.stringify(response.body)}::jsonb, locked_at = null
+    where scope = ${scope} and key = ${key}`.execute(db);
+}
+
+/** Frees a key taken with `beginKey` when the operation took no effect, so that a retry runs afresh. */
+export async function abandonKey(db: AnyDB, schema: string, scope: string, key: string): Promise<void> {
+  await sql`delete from ${table(schema)} where scope = ${scope} and key = ${key} and state = 'in_progress'`.execute(db);
 }
 
 /** Deletes keys past their expiry; returns how many went. */

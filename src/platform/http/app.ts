@@ -21,6 +21,7 @@ import type { Clock } from '../clock.js';
 import type { LogLevel } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { SchemaMigrations } from '../db/migrator.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
 import './roles.js';
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   readonly serviceUrl: (name: string) => string;
   /** How long idempotency keys are kept (IDEMPOTENCY_TTL_HOURS). */
   readonly idempotencyTtlMs: number;
+  /** Services add their jobs here; the process starts it after listening. */
+  readonly scheduler: Scheduler;
 }
 
 export interface ServiceModule {

@@ -3,6 +3,7 @@
  * can be sold. Composes its parts (lodging, dining, retail) over one schema and one hold lifecycle.
  */
 import type { Migration } from 'kysely';
+import { purgeExpiredKeys } from '../../platform/db/idempotency.js';
 import type { ServiceModule } from '../../platform/http/app.js';
 import { diningPart } from './dining/dining.part.js';
 import type { HoldKindHandler } from './holds/hold.kinds.js';
@@ -48,12 +49,19 @@ export const inventoryService: ServiceModule = {
     holdRoutes(app, ctx);
     for (const part of parts) await part.register(app, ctx);
 
-    // Expired holds go back on sale even when nobody asks for those nights; the hot path also reclaims
-    // them on demand, so this sweep is about tidiness, not correctness.
-    const timer = setInterval(() => {
-      sweepExpiredHolds(ctx.db, ctx.holdKinds, ctx.clock.now()).catch((err: unknown) => app.log.error({ err }, 'hold sweep failed'));
-    }, HOLD_SWEEP_INTERVAL_MS);
-    timer.unref();
-    app.addHook('onClose', async () => clearInterval(timer));
+    // Expired holds go back on sale even when nobody asks for that inventory; the hot path also
+    // reclaims them on demand before refusing, so the sweep is about tidiness, not correctness.
+    deps.scheduler.add({
+      name: 'expire-holds',
+      description: 'Return the inventory of holds past their expiry',
+      schedule: { everyMs: HOLD_SWEEP_INTERVAL_MS },
+      run: async (now) => ({ expired: await sweepExpiredHolds(ctx.db, ctx.holdKinds, now) }),
+    });
+    deps.scheduler.add({
+      name: 'purge-inventory-idempotency-keys',
+      description: 'Delete inventory idempotency keys past their expiry',
+      schedule: { everyMs: 3_600_000 },
+      run: async (now) => ({ purged: await purgeExpiredKeys(deps.database.db, 'inventory', now) }),
+    });
   },
 };
