@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
+import type { Scheduler } from '../../platform/jobs/scheduler.js';
 import type { HoldKinds } from './holds/hold.kinds.js';
 import type { InventoryDb } from './inventory.tables.js';
 
@@ -9,4 +10,6 @@ export interface InventoryContext {
   readonly holdKinds: HoldKinds;
   /** How long idempotency keys are kept. */
   readonly idempotencyTtlMs: number;
+  /** Parts add their scheduled jobs here (run once across processes, and once at start-up). */
+  readonly scheduler: Scheduler;
 }

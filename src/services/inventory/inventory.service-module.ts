@@ -30,6 +30,7 @@ export function inventoryContext(deps: Parameters<ServiceModule['register']>[1])
     clock: deps.clock,
     holdKinds: inventoryHoldKinds,
     idempotencyTtlMs: deps.idempotencyTtlMs,
+    scheduler: deps.scheduler,
   };
 }
 
