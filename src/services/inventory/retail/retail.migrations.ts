@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely';
+import * as createStock from './migrations/2026_11_25_140000_create_stock.js';
 
 /** The retail migrations of the inventory schema (names sort after the core's 2026_11_25_110000). */
-export const retailMigrations: Record<string, Migration> = {};
+export const retailMigrations: Record<string, Migration> = {
+  '2026_11_25_140000_create_stock': createStock,
+};

@@ -1,0 +1,213 @@
+/**
+ * /api/v1 retail stock: stock administration (/api/v1/stock) and the order flow's retail holds
+ * (POST /api/v1/holds/retail; reading, confirming and releasing a hold is the core's /api/v1/holds/{id}).
+ * Every mutation takes an Idempotency-Key header.
+ */
+import { Type } from 'typebox';
+import type { App } from '../../../platform/http/app.js';
+import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
+import { HoldReply, holdToReply } from '../holds/hold.schemas.js';
+import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
+import type { InventoryContext } from '../inventory.context.js';
+import {
+  CreateStockBody,
+  RestockBody,
+  RetailHoldBody,
+  StockItemReply,
+  StockListReply,
+  StockParams,
+  StockQuery,
+  TakeBody,
+  UpdateStockBody,
+  stockItemToReply,
+} from './stock.schemas.js';
+import {
+  createStock,
+  deleteStock,
+  getStock,
+  holdStock,
+  listStock,
+  reduceStock,
+  restockStock,
+  updateStock,
+  type IdempotencyKey,
+} from './stock.service.js';
+
+/** The key of a request on /api/v1 (no principal yet: the gateway's auth will name one). */
+function keyed(scope: string, key: string | undefined): IdempotencyKey | undefined {
+  return key === undefined ? undefined : { scope: `anonymous:${scope}`, key };
+}
+
+export function stockRoutes(app: App, ctx: InventoryContext): void {
+  const tags = ['inventory'];
+  const admin = { roles: ['business', 'admin'] as const };
+  const readers = { roles: ['business', 'admin', 'service'] as const };
+  const render = stockItemToReply;
+
+  app.post(
+    '/api/v1/stock',
+    {
+      schema: {
+        tags,
+        summary: 'Create a stock item (optionally in a shop)',
+        headers: IdempotencyHeaders,
+        body: CreateStockBody,
+        response: replies({ 201: StockItemReply }),
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const answer = await createStock(
+        ctx,
+        { productId: b.product_id, productName: b.product_name, quantity: b.quantity, venueId: b.venue_id },
+        { render, idempotency: keyed('inventory.v1.stock.create', request.headers['idempotency-key']) },
+      );
+      return reply.status(201).send(answer.body);
+    },
+  );
+
+  app.get(
+    '/api/v1/stock',
+    {
+      schema: {
+        tags,
+        summary: 'List stock items (of one shop with venue_id)',
+        querystring: StockQuery,
+        response: replies({ 200: StockListReply }),
+      },
+      config: readers,
+    },
+    async (request) => ({ items: (await listStock(ctx.db, { venueId: request.query.venue_id })).map(render) }),
+  );
+
+  app.get(
+    '/api/v1/stock/:product_id',
+    {
+      schema: { tags, summary: 'Read a stock item', params: StockParams, response: replies({ 200: StockItemReply }) },
+      config: readers,
+    },
+    async (request) => render(await getStock(ctx.db, request.params.product_id)),
+  );
+
+  app.patch(
+    '/api/v1/stock/:product_id/reduce',
+    {
+      schema: {
+        tags,
+        summary: 'Take units off the shelf; refused with INSUFFICIENT_STOCK when fewer are available',
+        headers: IdempotencyHeaders,
+        params: StockParams,
+        body: TakeBody,
+        response: replies({ 200: StockItemReply }),
+      },
+      config: readers,
+    },
+    async (request, reply) => {
+      const productId = request.params.product_id;
+      const answer = await reduceStock(
+        ctx,
+        { productId, quantity: request.body.quantity },
+        { render, idempotency: keyed(`inventory.v1.stock.reduce:${productId}`, request.headers['idempotency-key']) },
+      );
+      return reply.status(200).send(answer.body);
+    },
+  );
+
+  app.patch(
+    '/api/v1/stock/:product_id/restock',
+    {
+      schema: {
+        tags,
+        summary: 'Add delivered units',
+        headers: IdempotencyHeaders,
+        params: StockParams,
+        body: RestockBody,
+        response: replies({ 200: StockItemReply }),
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      const productId = request.params.product_id;
+      const answer = await restockStock(
+        ctx,
+        { productId, quantity: request.body.quantity },
+        { render, idempotency: keyed(`inventory.v1.stock.restock:${productId}`, request.headers['idempotency-key']) },
+      );
+      return reply.status(200).send(answer.body);
+    },
+  );
+
+  app.put(
+    '/api/v1/stock/:product_id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename and/or set the quantity (never below the reserved units)',
+        headers: IdempotencyHeaders,
+        params: StockParams,
+        body: UpdateStockBody,
+        response: replies({ 200: StockItemReply }),
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      const productId = request.params.product_id;
+      const answer = await updateStock(
+        ctx,
+        { productId, productName: request.body.product_name, quantity: request.body.quantity },
+        { render, idempotency: keyed(`inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
+      );
+      return reply.status(200).send(answer.body);
+    },
+  );
+
+  app.delete(
+    '/api/v1/stock/:product_id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a stock item (refused while holds reserve units of it)',
+        headers: IdempotencyHeaders,
+        params: StockParams,
+        response: replies({ 204: Type.Null() }),
+      },
+      config: admin,
+    },
+    async (request, reply) => {
+      const productId = request.params.product_id;
+      await deleteStock(ctx, productId, {
+        render: () => null,
+        idempotency: keyed(`inventory.v1.stock.delete:${productId}`, request.headers['idempotency-key']),
+      });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/holds/retail',
+    {
+      schema: {
+        tags,
+        summary: 'Reserve units of a product for an order: a hold that expires unless confirmed',
+        description:
+          'Confirming the hold (POST /api/v1/holds/{id}/confirm) commits the units: quantity and reserved_qty both fall. ' +
+          'Releasing or expiry gives them back. A confirmed retail hold cannot be released (HOLD_NOT_RELEASABLE).',
+        headers: IdempotencyHeaders,
+        body: RetailHoldBody,
+        response: replies({ 201: HoldReply }),
+      },
+      config: { roles: ['service', 'admin'] },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const key = request.headers['idempotency-key'] ?? b.idempotency_key;
+      const answer = await holdStock(
+        ctx,
+        { productId: b.product_id, quantity: b.quantity, ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS },
+        { render: holdToReply, idempotency: keyed('inventory.hold.retail', key) },
+      );
+      return reply.status(201).send(answer.body);
+    },
+  );
+}

@@ -1,0 +1,387 @@
+/**
+ * Retail stock use-cases, shared by /api/v1 and /api/inventory. Each opens its one transaction, takes
+ * its idempotency key in it when the caller sent one, and decides with a conditional UPDATE. When a
+ * take would be refused, expired holds on the item are reclaimed first and the take is tried once
+ * more; a refusal after a reclaim is committed (the reclaim stands) and then reported.
+ *
+ * A use-case is given how to render its result (`render`), because an idempotency key stores the
+ * rendered answer: a replay returns exactly what the first request returned on that surface.
+ */
+import { randomUUID } from 'node:crypto';
+import { runLocal, isStoredError } from '../../../platform/db/idempotency.js';
+import { AppError } from '../../../platform/errors.js';
+import type { HoldKindHandler } from '../holds/hold.kinds.js';
+import { expireDueHolds, getHold, insertHold, type Hold } from '../holds/hold.service.js';
+import type { InventoryContext } from '../inventory.context.js';
+import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
+import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
+import { stockError } from './stock.errors.js';
+import {
+  MAX_STOCK_QUANTITY,
+  addUnits,
+  commitHoldUnits,
+  deleteItem,
+  describeStockHolds,
+  dueHoldsOnItem,
+  findLiveItem,
+  insertItem,
+  insertMovement,
+  insertStockHold,
+  listLiveItems,
+  reserveUnits,
+  setItem,
+  takeUnits,
+  unreserveForHolds,
+  type StockItem,
+} from './stock.repository.js';
+
+export { MAX_STOCK_QUANTITY, type StockItem } from './stock.repository.js';
+
+/** An Idempotency-Key and the scope it lives in (principal:operation[:resource]). */
+export interface IdempotencyKey {
+  readonly scope: string;
+  readonly key: string;
+}
+
+/** How the caller wants the result: rendered for its surface, with its key if it sent one. */
+export interface Output<T, B> {
+  readonly render: (value: T) => B;
+  readonly idempotency?: IdempotencyKey | undefined;
+}
+
+/** A use-case's answer, as stored under an idempotency key. */
+export interface Answer<B> {
+  readonly status: number;
+  readonly body: B;
+}
+
+type Settled<B> = { readonly ok: true; readonly status: number; readonly body: B } | { readonly ok: false; readonly error: AppError };
+
+const ok = <B>(status: number, body: B): Settled<B> => ({ ok: true, status, body });
+const refused = <B>(error: AppError): Settled<B> => ({ ok: false, error });
+
+/**
+ * Runs `effect` in one transaction, once per idempotency key when one is given. A refusal the effect
+ * returns (rather than throws) is committed with whatever the transaction did before it, stored as
+ * the key's answer, and thrown; a stored refusal is thrown again the same way on a replay.
+ */
+async function runOnce<B>(
+  ctx: InventoryContext,
+  idem: (IdempotencyKey & { request: unknown }) | undefined,
+  effect: (trx: InventoryTrx, now: Date) => Promise<Settled<B>>,
+): Promise<Answer<B>> {
+  const now = ctx.clock.now();
+  if (idem === undefined) {
+    const settled = await ctx.db.transaction().execute((trx) => effect(trx, now));
+    if (!settled.ok) throw settled.error;
+    return { status: settled.status, body: settled.body };
+  }
+  const stored = await runLocal<unknown>(
+    ctx.db,
+    'inventory',
+    { scope: idem.scope, key: idem.key, request: idem.request, now, ttlMs: ctx.idempotencyTtlMs },
+    async (trx) => {
+      const settled = await effect(trx as unknown as InventoryTrx, now);
+      if (settled.ok) return { status: settled.status, body: settled.body };
+      const e = settled.error;
+      return {
+        status: e.status,
+        body: { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } },
+      };
+    },
+  );
+  if (isStoredError(stored.body)) throw new AppError(stored.body.error.code, stored.body.error.message, stored.body.error.details);
+  return { status: stored.status, body: stored.body as B };
+}
+
+function notFound(productId: string): AppError {
+  return stockError('STOCK_ITEM_NOT_FOUND', `Inventory for product ${productId} not found`, { product_id: productId });
+}
+
+function insufficient(item: StockItem, requested: number): AppError {
+  return stockError('INSUFFICIENT_STOCK', `Insufficient stock. Available: ${item.availableQty}, Requested: ${requested}`, {
+    product_id: item.productId,
+    available: item.availableQty,
+    requested,
+  });
+}
+
+/** Expires the item's HELD holds that are past their expiry, giving their units back; returns how many. */
+async function reclaimExpiredHolds(ctx: InventoryContext, trx: InventoryTrx, itemId: string, now: Date): Promise<number> {
+  const due = await dueHoldsOnItem(trx, itemId, now);
+  return due.length === 0 ? 0 : expireDueHolds(trx, ctx.holdKinds, now, { holdIds: due });
+}
+
+/**
+ * Tries a conditional take; when it is refused, reclaims the item's expired holds and tries once
+ * more. Returns the changed item, or the item as it now stands when the take is still refused.
+ * Throws STOCK_ITEM_NOT_FOUND when there is no live item.
+ */
+async function takeWithReclaim(
+  ctx: InventoryContext,
+  trx: InventoryTrx,
+  productId: string,
+  now: Date,
+  attempt: () => Promise<StockItem | undefined>,
+): Promise<{ changed: StockItem } | { refusedAt: StockItem }> {
+  const first = await attempt();
+  if (first !== undefined) return { changed: first };
+  const current = await findLiveItem(trx, productId);
+  if (current === undefined) throw notFound(productId);
+  if ((await reclaimExpiredHolds(ctx, trx, current.id, now)) > 0) {
+    const second = await attempt();
+    if (second !== undefined) return { changed: second };
+  }
+  const latest = await findLiveItem(trx, productId);
+  if (latest === undefined) throw notFound(productId);
+  return { refusedAt: latest };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Stock administration
+
+export interface NewStock {
+  readonly productId: string;
+  readonly productName: string;
+  readonly quantity: number;
+  /** A shop (`retail` venue) that sells the item; absent for /api/inventory. */
+  readonly venueId?: string | undefined;
+}
+
+export function createStock<B>(ctx: InventoryContext, input: NewStock, out: Output<StockItem, B>): Promise<Answer<B>> {
+  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity, venue_id: input.venueId };
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+    if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail']);
+    const item = await insertItem(
+      trx,
+      {
+        id: randomUUID(),
+        productId: input.productId,
+        productName: input.productName,
+        quantity: input.quantity,
+        venueId: input.venueId ?? null,
+      },
+      now,
+    );
+    if (item === undefined) {
+      throw stockError('STOCK_ITEM_EXISTS', `Inventory for product ${input.productId} already exists`, { product_id: input.productId });
+    }
+    await insertMovement(trx, {
+      itemId: item.id,
+      kind: 'create',
+      delta: item.quantity,
+      quantityAfter: item.quantity,
+      idempotencyKey: out.idempotency?.key,
+      at: now,
+    });
+    return ok(201, out.render(item));
+  });
+}
+
+export async function getStock(db: InventoryExecutor, productId: string): Promise<StockItem> {
+  const item = await findLiveItem(db, productId);
+  if (item === undefined) throw notFound(productId);
+  return item;
+}
+
+/** Live items, optionally of one shop (which must exist). */
+export async function listStock(db: InventoryExecutor, filter: { venueId?: string | undefined } = {}): Promise<StockItem[]> {
+  if (filter.venueId !== undefined) await getVenue(db, filter.venueId);
+  return listLiveItems(db, filter.venueId !== undefined ? { venueId: filter.venueId } : {});
+}
+
+/**
+ * Whether `quantity` units are available now. When they are not and the item has expired holds, those
+ * are reclaimed first, so that `check` never says no where a `reduce` would succeed.
+ */
+export async function checkStock(
+  ctx: InventoryContext,
+  productId: string,
+  quantity: number,
+): Promise<{ item: StockItem; inStock: boolean }> {
+  let item = await getStock(ctx.db, productId);
+  if (item.availableQty < quantity) {
+    const now = ctx.clock.now();
+    const reclaimed = await ctx.db.transaction().execute((trx) => reclaimExpiredHolds(ctx, trx, item.id, now));
+    if (reclaimed > 0) item = await getStock(ctx.db, productId);
+  }
+  return { item, inStock: item.availableQty >= quantity };
+}
+
+/** Takes `quantity` units off the shelf (an order placed outside the hold flow). */
+export function reduceStock<B>(
+  ctx: InventoryContext,
+  input: { productId: string; quantity: number },
+  out: Output<StockItem, B>,
+): Promise<Answer<B>> {
+  const request = { product_id: input.productId, quantity: input.quantity };
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+    const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => takeUnits(trx, input.productId, input.quantity, now));
+    if ('refusedAt' in taken) return refused(insufficient(taken.refusedAt, input.quantity));
+    const item = taken.changed;
+    await insertMovement(trx, {
+      itemId: item.id,
+      kind: 'reduce',
+      delta: -input.quantity,
+      quantityAfter: item.quantity,
+      idempotencyKey: out.idempotency?.key,
+      at: now,
+    });
+    return ok(200, out.render(item));
+  });
+}
+
+/** Adds `quantity` units (a delivery). */
+export function restockStock<B>(
+  ctx: InventoryContext,
+  input: { productId: string; quantity: number },
+  out: Output<StockItem, B>,
+): Promise<Answer<B>> {
+  const request = { product_id: input.productId, quantity: input.quantity };
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+    const item = await addUnits(trx, input.productId, input.quantity, now);
+    if (item === undefined) {
+      const current = await getStock(trx, input.productId);
+      throw stockError(
+        'STOCK_LIMIT_EXCEEDED',
+        `Restocking ${input.quantity} would take product ${input.productId} above ${MAX_STOCK_QUANTITY} units (it has ${current.quantity})`,
+        { product_id: input.productId, quantity: current.quantity, requested: input.quantity, limit: MAX_STOCK_QUANTITY },
+      );
+    }
+    await insertMovement(trx, {
+      itemId: item.id,
+      kind: 'restock',
+      delta: input.quantity,
+      quantityAfter: item.quantity,
+      idempotencyKey: out.idempotency?.key,
+      at: now,
+    });
+    return ok(200, out.render(item));
+  });
+}
+
+export interface StockChanges {
+  readonly productName?: string | undefined;
+  readonly quantity?: number | undefined;
+}
+
+/** Renames and/or sets the quantity, which may not fall below the units reserved by holds. */
+export function updateStock<B>(
+  ctx: InventoryContext,
+  input: { productId: string } & StockChanges,
+  out: Output<StockItem, B>,
+): Promise<Answer<B>> {
+  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity };
+  const changes = {
+    ...(input.productName !== undefined ? { productName: input.productName } : {}),
+    ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
+  };
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+    let previousQuantity = 0;
+    const taken = await takeWithReclaim(ctx, trx, input.productId, now, async () => {
+      const r = await setItem(trx, input.productId, changes, now);
+      if (r !== undefined) previousQuantity = r.previousQuantity;
+      return r?.item;
+    });
+    if ('refusedAt' in taken) {
+      const item = taken.refusedAt;
+      return refused(
+        stockError(
+          'QUANTITY_BELOW_RESERVED',
+          `Cannot set the quantity of product ${item.productId} to ${input.quantity}: ${item.reservedQty} units are reserved`,
+          { product_id: item.productId, requested: input.quantity, reserved_qty: item.reservedQty },
+        ),
+      );
+    }
+    const item = taken.changed;
+    if (input.quantity !== undefined) {
+      await insertMovement(trx, {
+        itemId: item.id,
+        kind: 'set',
+        delta: item.quantity - previousQuantity,
+        quantityAfter: item.quantity,
+        idempotencyKey: out.idempotency?.key,
+        at: now,
+      });
+    }
+    return ok(200, out.render(item));
+  });
+}
+
+/**
+ * Deletes an item: it disappears from every read and its product id is free again. The row stays
+ * (deleted_at) because holds and movements refer to it. Refused while holds reserve units of it.
+ */
+export function deleteStock<B>(ctx: InventoryContext, productId: string, out: Output<StockItem, B>): Promise<Answer<B>> {
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request: { product_id: productId } }, async (trx, now) => {
+    const taken = await takeWithReclaim(ctx, trx, productId, now, () => deleteItem(trx, productId, now));
+    if ('refusedAt' in taken) {
+      const item = taken.refusedAt;
+      return refused(
+        stockError(
+          'STOCK_ITEM_RESERVED',
+          `Inventory for product ${productId} has ${item.reservedQty} units reserved by holds and cannot be deleted`,
+          {
+            product_id: productId,
+            reserved_qty: item.reservedQty,
+          },
+        ),
+      );
+    }
+    return ok(200, out.render(taken.changed));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The order flow: a retail hold reserves units; confirming it commits them (the goods leave).
+
+export interface RetailHoldRequest {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly ttlSeconds: number;
+}
+
+export function holdStock<B>(ctx: InventoryContext, input: RetailHoldRequest, out: Output<Hold, B>): Promise<Answer<B>> {
+  const request = { product_id: input.productId, quantity: input.quantity, ttl_seconds: input.ttlSeconds };
+  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+    const item = await getStock(trx, input.productId);
+    if (item.venueId !== null) await requireSellingVenue(trx, item.venueId, ['retail']);
+    const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => reserveUnits(trx, item.id, input.quantity, now));
+    if ('refusedAt' in taken) return refused(insufficient(taken.refusedAt, input.quantity));
+    const holdId = await insertHold(trx, { kind: 'retail', venueId: item.venueId, ttlSeconds: input.ttlSeconds, now });
+    await insertStockHold(trx, holdId, item.id, input.quantity);
+    return ok(201, out.render(await getHold(trx, ctx.holdKinds, holdId)));
+  });
+}
+
+/** How retail holds give back and commit their units (see holds/hold.kinds.ts). */
+export const retailHoldKind: HoldKindHandler = {
+  kind: 'retail',
+  releasableAfterConfirm: false,
+  giveBack: async (trx, holds) => {
+    // Only a HELD hold still reserves units; a confirmed one's units already left with the goods.
+    await unreserveForHolds(
+      trx,
+      holds.filter((h) => h.from === 'HELD').map((h) => h.id),
+    );
+  },
+  onConfirm: async (trx, holdId) => {
+    const committed = await commitHoldUnits(trx, holdId);
+    if (committed === undefined) throw new Error(`retail hold ${holdId} has no stock_hold row`);
+    await insertMovement(trx, {
+      itemId: committed.itemId,
+      kind: 'commit',
+      delta: -committed.quantity,
+      quantityAfter: committed.quantityAfter,
+      holdId,
+      at: committed.at,
+    });
+  },
+  describe: async (db, holdIds) =>
+    new Map(
+      (await describeStockHolds(db, holdIds)).map((h) => [
+        h.holdId,
+        { product_id: h.productId, product_name: h.productName, quantity: h.quantity },
+      ]),
+    ),
+};
