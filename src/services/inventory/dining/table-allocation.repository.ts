@@ -1,0 +1,193 @@
+/**
+ * SQL for table allocations: which table is free for a window, taking one, giving it back, and the
+ * set-based slot availability of a day. An allocation of a HELD hold past its expiry still blocks its
+ * table until it is reclaimed (`expireDueHolds`); reads that answer "is it free" count it as free,
+ * because the next request for it reclaims it before deciding.
+ */
+import { sql } from 'kysely';
+import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
+
+export interface SeatingWindow {
+  readonly venueId: string;
+  readonly party: number;
+  /** Only tables of this area, when given. */
+  readonly area: string | undefined;
+  readonly start: Date;
+  /** Seating end plus the turn buffer: the table is blocked for `[start, blockedUntil)`. */
+  readonly blockedUntil: Date;
+}
+
+export interface FreeTable {
+  readonly id: string;
+  readonly name: string;
+  readonly area: string;
+  readonly minSeats: number;
+  readonly maxSeats: number;
+}
+
+/** The best free table for the window: the smallest that seats the party, then the lowest id. */
+export async function findFreeTable(trx: InventoryTrx, w: SeatingWindow): Promise<FreeTable | undefined> {
+  const { rows } = await sql<FreeTable>`
+    select t.id, t.name, t.area, t.min_seats as "minSeats", t.max_seats as "maxSeats"
+    from inventory.dining_table t
+    where t.venue_id = ${w.venueId} and t.active
+      and t.min_seats <= ${w.party} and ${w.party} <= t.max_seats
+      and (${w.area ?? null}::text is null or t.area = ${w.area ?? null})
+      and not exists (
+        select 1 from inventory.table_allocation a
+        where a.table_id = t.id and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil}))
+    order by t.max_seats, t.id
+    limit 1`.execute(trx);
+  return rows[0];
+}
+
+/** HELD holds past their expiry whose allocations block a fitting table during the window. */
+export async function expiredHoldsInTheWay(trx: InventoryTrx, w: SeatingWindow, now: Date): Promise<string[]> {
+  const { rows } = await sql<{ hold_id: string }>`
+    select distinct a.hold_id
+    from inventory.table_allocation a
+    join inventory.hold h on h.id = a.hold_id
+    join inventory.dining_table t on t.id = a.table_id
+    where a.venue_id = ${w.venueId} and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil})
+      and h.status = 'HELD' and h.expires_at <= ${now}
+      and t.active and t.min_seats <= ${w.party} and ${w.party} <= t.max_seats
+      and (${w.area ?? null}::text is null or t.area = ${w.area ?? null})`.execute(trx);
+  return rows.map((r) => r.hold_id);
+}
+
+export interface NewAllocation {
+  readonly holdId: string;
+  readonly tableId: string;
+  readonly venueId: string;
+  readonly party: number;
+  readonly start: Date;
+  readonly blockedUntil: Date;
+  readonly localDate: string;
+  readonly localTime: string;
+  readonly durationMinutes: number;
+  readonly bufferMinutes: number;
+  readonly now: Date;
+}
+
+/** Inserts an allocation; the EXCLUDE constraint raises SQLSTATE 23P01 when the table is taken meanwhile. */
+export async function insertAllocation(trx: InventoryTrx, a: NewAllocation): Promise<void> {
+  await sql`
+    insert into inventory.table_allocation
+      (hold_id, table_id, venue_id, party_size, during, local_date, local_time, duration_minutes, buffer_minutes, active, created_at)
+    values (${a.holdId}, ${a.tableId}, ${a.venueId}, ${a.party}, tstzrange(${a.start}, ${a.blockedUntil}),
+            ${a.localDate}, ${a.localTime}, ${a.durationMinutes}, ${a.bufferMinutes}, true, ${a.now})`.execute(trx);
+}
+
+/**
+ * Gives tables back: these holds' allocations stop blocking, once (a second call changes nothing).
+ * Called by the hold lifecycle after it ended the holds, so each allocation ends when its hold did.
+ */
+export async function endAllocations(trx: InventoryTrx, holdIds: readonly string[]): Promise<void> {
+  if (holdIds.length === 0) return;
+  await sql`
+    update inventory.table_allocation a
+    set active = false, ended_at = coalesce(h.ended_at, h.updated_at)
+    from inventory.hold h
+    where h.id = a.hold_id and a.active and a.hold_id = any(${[...holdIds]}::uuid[])`.execute(trx);
+}
+
+/**
+ * Serialises, until the transaction ends, every request that starts covers in this venue's slot, so
+ * that counting covers and then taking a table is race-free (a transaction-level advisory lock).
+ */
+export async function lockPacingSlot(trx: InventoryTrx, venueId: string, slotStart: Date): Promise<void> {
+  const epochMinute = Math.floor(slotStart.getTime() / 60_000);
+  await sql`select pg_advisory_xact_lock(hashtext(${`inventory.dining.pacing:${venueId}`}), ${epochMinute}::int)`.execute(trx);
+}
+
+/** Covers of live seatings that start in `[from, to)` at the venue. */
+export async function coversStarting(db: InventoryExecutor, venueId: string, from: Date, to: Date, now: Date): Promise<number> {
+  const { rows } = await sql<{ covers: number }>`
+    select coalesce(sum(a.party_size), 0)::int as covers
+    from inventory.table_allocation a
+    join inventory.hold h on h.id = a.hold_id
+    where a.venue_id = ${venueId} and a.active
+      and lower(a.during) >= ${from} and lower(a.during) < ${to}
+      and not (h.status = 'HELD' and h.expires_at <= ${now})`.execute(db);
+  return rows[0]?.covers ?? 0;
+}
+
+export interface SlotWindow {
+  readonly start: Date;
+  readonly blockedUntil: Date;
+  /** End of the slot, for pacing: covers that start in `[start, slotEnd)`. */
+  readonly slotEnd: Date;
+}
+
+export interface SlotCount {
+  /** Fitting active tables with no live allocation overlapping the window. */
+  readonly tablesFree: number;
+  /** Covers of live seatings starting in the slot. */
+  readonly covers: number;
+}
+
+/** For every slot at once (one query): free fitting tables and covers already starting there. */
+export async function countSlots(
+  db: InventoryExecutor,
+  q: { venueId: string; party: number; area: string | undefined; now: Date; slots: readonly SlotWindow[] },
+): Promise<SlotCount[]> {
+  if (q.slots.length === 0) return [];
+  const starts = q.slots.map((s) => s.start.toISOString());
+  const blocked = q.slots.map((s) => s.blockedUntil.toISOString());
+  const ends = q.slots.map((s) => s.slotEnd.toISOString());
+  const { rows } = await sql<{ tables_free: number; covers: number }>`
+    with slot as (
+      select n, start_at, blocked_until, slot_end
+      from unnest(${starts}::timestamptz[], ${blocked}::timestamptz[], ${ends}::timestamptz[])
+        with ordinality as s(start_at, blocked_until, slot_end, n)
+    ),
+    live as (
+      select a.table_id, a.during, a.party_size
+      from inventory.table_allocation a
+      join inventory.hold h on h.id = a.hold_id
+      where a.venue_id = ${q.venueId} and a.active
+        and not (h.status = 'HELD' and h.expires_at <= ${q.now})
+        and a.during && tstzrange((select min(start_at) from slot), (select max(greatest(blocked_until, slot_end)) from slot))
+    ),
+    fitting as (
+      select t.id from inventory.dining_table t
+      where t.venue_id = ${q.venueId} and t.active
+        and t.min_seats <= ${q.party} and ${q.party} <= t.max_seats
+        and (${q.area ?? null}::text is null or t.area = ${q.area ?? null})
+    )
+    select
+      (select count(*)::int from fitting f
+        where not exists (select 1 from live l where l.table_id = f.id and l.during && tstzrange(s.start_at, s.blocked_until))) as tables_free,
+      (select coalesce(sum(l.party_size), 0)::int from live l
+        where lower(l.during) >= s.start_at and lower(l.during) < s.slot_end) as covers
+    from slot s
+    order by s.n`.execute(db);
+  return rows.map((r) => ({ tablesFree: r.tables_free, covers: r.covers }));
+}
+
+export interface AllocationDetails {
+  readonly holdId: string;
+  readonly tableId: string;
+  readonly tableName: string;
+  readonly area: string;
+  readonly minSeats: number;
+  readonly maxSeats: number;
+  readonly party: number;
+  readonly localDate: string;
+  readonly localTime: string;
+  readonly start: Date;
+  readonly durationMinutes: number;
+  readonly bufferMinutes: number;
+}
+
+export async function describeAllocations(db: InventoryExecutor, holdIds: readonly string[]): Promise<AllocationDetails[]> {
+  if (holdIds.length === 0) return [];
+  const { rows } = await sql<AllocationDetails>`
+    select a.hold_id as "holdId", a.table_id as "tableId", t.name as "tableName", t.area, t.min_seats as "minSeats",
+           t.max_seats as "maxSeats", a.party_size as party, a.local_date as "localDate", a.local_time as "localTime",
+           lower(a.during) as start, a.duration_minutes as "durationMinutes", a.buffer_minutes as "bufferMinutes"
+    from inventory.table_allocation a
+    join inventory.dining_table t on t.id = a.table_id
+    where a.hold_id = any(${[...holdIds]}::uuid[])`.execute(db);
+  return rows;
+}
