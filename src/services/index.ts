@@ -1,10 +1,12 @@
 import type { ServiceName } from '../platform/config.js';
 import type { ServiceModule } from '../platform/http/app.js';
+import { bookingService } from './booking/booking.service-module.js';
 import { inventoryService } from './inventory/inventory.service-module.js';
 
 /** Every service this codebase can run, by the name `--services` uses. */
 export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
   inventory: inventoryService,
+  booking: bookingService,
 };
 
 export function serviceModules(names: readonly ServiceName[]): ServiceModule[] {

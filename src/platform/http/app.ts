@@ -79,6 +79,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
+    routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
     ajv: {
       // Unknown fields are refused where a schema says additionalProperties: false, never silently dropped.

@@ -1,0 +1,18 @@
+import { defineErrors } from '../../platform/errors.js';
+
+/** Failure kinds of the booking service. */
+export const bookingError = defineErrors({
+  BOOKING_NOT_FOUND: { status: 404, message: 'The booking does not exist.' },
+  BOOKING_VERSION_CONFLICT: { status: 409, message: 'The booking was changed by someone else; read it again and retry.' },
+  EXPECTED_VERSION_REQUIRED: { status: 400, message: 'An update needs the version it was based on: expected_version or If-Match.' },
+  INVALID_STATUS_TRANSITION: { status: 400, message: 'This status change is not allowed.' },
+  BOOKING_NOT_MODIFIABLE: { status: 400, message: 'The booking can no longer be changed.' },
+  BOOKING_IN_PAST: { status: 400, message: 'Cannot book for a past date.' },
+  BOOKING_INVALID: { status: 400, message: 'The booking request is not valid.' },
+  VENUE_TYPE_MISMATCH: { status: 400, message: 'The venue is not of the type the booking names.' },
+  INVENTORY_NOT_FOUND: { status: 404, message: 'The venue or room type does not exist.' },
+  NO_AVAILABILITY: { status: 409, message: 'Nothing is available for this request.' },
+  INVENTORY_REJECTED: { status: 400, message: 'The inventory service refused the request.' },
+  INVENTORY_HOLD_LOST: { status: 409, message: 'The inventory held for this booking expired before it was confirmed.' },
+  INVENTORY_SERVICE_UNAVAILABLE: { status: 503, message: 'The inventory service is unavailable; nothing was booked.' },
+});

@@ -1,0 +1,310 @@
+/** /api/v1/bookings (seed 004): HTTP in, domain calls, HTTP out. */
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { App } from '../../platform/http/app.js';
+import { idempotentReply, type IdempotencyStore } from '../../platform/http/idempotent.js';
+import { IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
+import { checkAvailability } from './booking.availability.js';
+import { bookingError } from './booking.errors.js';
+import { findByReference, listBookings, listHistory, type ListFilter } from './booking.repository.js';
+import {
+  AvailabilityBody,
+  AvailabilityReply,
+  BookingList,
+  BookingParams,
+  BookingReply,
+  bookingToReply,
+  CancelBookingBody,
+  CreateBookingBody,
+  HistoryReply,
+  ListQuery,
+  ReferenceParams,
+  StatusBody,
+  UpdateBookingBody,
+  VersionQuery,
+} from './booking.schemas.js';
+import { changeStatus, createBooking, getBooking, updateBookingDetails, type BookingContext } from './booking.service.js';
+import type { Booking } from './booking.model.js';
+
+const tags = ['booking'];
+
+/** `"3"`, `W/"3"` or `3` → 3; anything else is a bad request. */
+export function parseIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(value);
+  if (m === null) throw bookingError('BOOKING_INVALID', 'If-Match must be the ETag of the booking, e.g. "3".');
+  return Number(m[1]);
+}
+
+export function etag(b: Booking): string {
+  return `"${b.version}"`;
+}
+
+function expectedVersion(request: FastifyRequest, fromBody: number | undefined, fromQuery: number | undefined): number | undefined {
+  const header: unknown = request.headers['if-match'];
+  const ifMatch = parseIfMatch(typeof header === 'string' ? header : undefined);
+  const given = [ifMatch, fromBody, fromQuery].filter((v): v is number => v !== undefined);
+  if (new Set(given).size > 1) throw bookingError('BOOKING_INVALID', 'If-Match and expected_version disagree.');
+  return given[0];
+}
+
+function page(bookings: Booking[], total: number, limit: number, offset: number) {
+  return {
+    bookings: bookings.map(bookingToReply),
+    total,
+    page: Math.floor(offset / limit) + 1,
+    page_size: limit,
+    total_pages: Math.ceil(total / limit),
+  };
+}
+
+export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyStore): void {
+  const writers = ['guest', 'business', 'admin'] as const;
+  const ok = (b: Booking, status = 200) => ({ status, body: bookingToReply(b), headers: { etag: etag(b) } });
+
+  app.post(
+    '/api/v1/bookings',
+    {
+      schema: {
+        tags,
+        summary: 'Create a booking (PENDING until confirmed; expires after 15 minutes)',
+        headers: IdempotencyHeaders,
+        body: CreateBookingBody,
+        response: replies({ 201: BookingReply }),
+      },
+      config: { roles: writers },
+    },
+    async (request, reply) =>
+      idempotentReply(store, request, reply, 'booking.create', async (bookingId) => {
+        const b = request.body;
+        const booking = await createBooking(
+          ctx,
+          {
+            guestId: b.guest_id,
+            guestName: b.guest_name,
+            guestEmail: b.guest_email,
+            guestPhone: b.guest_phone,
+            venueId: b.venue_id,
+            venueType: b.venue_type,
+            date: b.booking_date,
+            time: b.booking_time,
+            durationMinutes: b.duration_minutes,
+            partySize: b.party_size,
+            roomTypeId: b.room_type_id,
+            checkOut: b.check_out,
+            nights: b.nights,
+            adults: b.adults,
+            children: b.children,
+            specialRequests: b.special_requests,
+            internalNotes: b.internal_notes,
+            source: b.source ?? 'api',
+            metadata: b.metadata,
+            idempotencyKey: request.headers['idempotency-key'] ?? b.idempotency_key,
+            mealPlan: b.meal_plan,
+            marketSegment: b.market_segment,
+            bookingChannel: b.booking_channel,
+            isHoliday: b.is_holiday,
+          },
+          { bookingId, autoConfirm: false, actor: { id: b.guest_id } },
+        );
+        return ok(booking, 201);
+      }),
+  );
+
+  app.get(
+    '/api/v1/bookings/:booking_id',
+    {
+      schema: { tags, summary: 'Read a booking', params: BookingParams, response: replies({ 200: BookingReply }) },
+      config: { roles: ['guest', 'business', 'admin', 'service'] },
+    },
+    async (request, reply) => {
+      const booking = await getBooking(ctx, request.params.booking_id);
+      return reply.header('etag', etag(booking)).send(bookingToReply(booking));
+    },
+  );
+
+  app.get(
+    '/api/v1/bookings/reference/:reference',
+    {
+      schema: {
+        tags,
+        summary: 'Read a booking by its reference (BR-YYYYMMDD-XXXXXX)',
+        params: ReferenceParams,
+        response: replies({ 200: BookingReply }),
+      },
+      config: { roles: ['guest', 'business', 'admin', 'service'] },
+    },
+    async (request, reply) => {
+      const booking = await findByReference(ctx.db, request.params.reference);
+      if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `No booking has reference ${request.params.reference}.`);
+      return reply.header('etag', etag(booking)).send(bookingToReply(booking));
+    },
+  );
+
+  app.put(
+    '/api/v1/bookings/:booking_id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Update a booking; needs the version it was based on (If-Match or expected_version); a moved stay or seating is re-held all or nothing',
+        params: BookingParams,
+        querystring: VersionQuery,
+        headers: IdempotencyHeaders,
+        body: UpdateBookingBody,
+        response: replies({ 200: BookingReply }),
+      },
+      config: { roles: writers },
+    },
+    async (request, reply) =>
+      idempotentReply(store, request, reply, `booking.update:${request.params.booking_id}`, async () => {
+        const b = request.body;
+        const version = expectedVersion(request, b.expected_version, request.query.expected_version);
+        if (version === undefined) throw bookingError('EXPECTED_VERSION_REQUIRED');
+        const booking = await updateBookingDetails(
+          ctx,
+          request.params.booking_id,
+          version,
+          {
+            guestName: b.guest_name,
+            guestEmail: b.guest_email,
+            guestPhone: b.guest_phone,
+            date: b.booking_date,
+            time: b.booking_time,
+            durationMinutes: b.duration_minutes,
+            partySize: b.party_size,
+            roomTypeId: b.room_type_id,
+            checkOut: b.check_out,
+            nights: b.nights,
+            adults: b.adults,
+            children: b.children,
+            specialRequests: b.special_requests,
+            internalNotes: b.internal_notes,
+            metadata: b.metadata,
+          },
+          { id: 'api' },
+        );
+        return ok(booking);
+      }),
+  );
+
+  app.post(
+    '/api/v1/bookings/:booking_id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel a booking; what it held goes back to inventory',
+        params: BookingParams,
+        querystring: VersionQuery,
+        headers: IdempotencyHeaders,
+        body: CancelBookingBody,
+        response: replies({ 200: BookingReply }),
+      },
+      config: { roles: writers },
+    },
+    async (request, reply) =>
+      idempotentReply(store, request, reply, `booking.cancel:${request.params.booking_id}`, async () => {
+        const b = request.body;
+        const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
+          actor: { id: b.cancelled_by },
+          reason: b.reason ?? null,
+          cancelledBy: b.cancelled_by,
+          expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+        });
+        return ok(booking);
+      }),
+  );
+
+  app.post(
+    '/api/v1/bookings/:booking_id/status',
+    {
+      schema: {
+        tags,
+        summary: 'Change the status through the state machine (an illegal transition is 400 naming both states)',
+        params: BookingParams,
+        querystring: VersionQuery,
+        headers: IdempotencyHeaders,
+        body: StatusBody,
+        response: replies({ 200: BookingReply }),
+      },
+      config: { roles: ['business', 'admin', 'service'] },
+    },
+    async (request, reply) =>
+      idempotentReply(store, request, reply, `booking.status:${request.params.booking_id}`, async () => {
+        const b = request.body;
+        const by = b.changed_by ?? 'api';
+        const booking = await changeStatus(ctx, request.params.booking_id, b.status, {
+          actor: { id: by },
+          reason: b.reason ?? null,
+          cancelledBy: by,
+          expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+        });
+        return ok(booking);
+      }),
+  );
+
+  app.get(
+    '/api/v1/bookings/:booking_id/history',
+    {
+      schema: { tags, summary: 'The status history of a booking', params: BookingParams, response: replies({ 200: HistoryReply }) },
+      config: { roles: ['business', 'admin', 'service'] },
+    },
+    async (request) => {
+      const booking = await getBooking(ctx, request.params.booking_id);
+      const history = await listHistory(ctx.db, booking.id);
+      return {
+        booking_id: booking.id,
+        history: history.map((h) => ({
+          from_status: h.from,
+          to_status: h.to,
+          changed_by: h.by,
+          reason: h.reason,
+          created_at: h.at.toISOString(),
+        })),
+      };
+    },
+  );
+
+  const listRoute = (path: string, param: 'guest_id' | 'venue_id', summary: string) =>
+    app.get(
+      path,
+      {
+        schema: {
+          tags,
+          summary,
+          params: Type.Object({ [param]: Type.String({ minLength: 1, maxLength: 100 }) }),
+          querystring: ListQuery,
+          response: replies({ 200: BookingList }),
+        },
+        config: { roles: ['guest', 'business', 'admin'] },
+      },
+      async (request) => {
+        const id = (request.params as Record<string, string>)[param]!;
+        const q = request.query;
+        const filter: ListFilter = {
+          ...(param === 'guest_id' ? { guestId: id } : { venueId: id }),
+          status: q.status,
+          fromDate: q.from_date,
+          toDate: q.to_date,
+        };
+        const { bookings, total } = await listBookings(ctx.db, filter, q.limit, q.offset);
+        return page(bookings, total, q.limit, q.offset);
+      },
+    );
+  listRoute('/api/v1/bookings/guest/:guest_id', 'guest_id', "A guest's bookings, newest first");
+  listRoute('/api/v1/bookings/venue/:venue_id', 'venue_id', "A venue's bookings, newest first");
+
+  app.post(
+    '/api/v1/bookings/availability/check',
+    {
+      schema: {
+        tags,
+        summary: "Is there room? Answered from the inventory service's capacity (rooms for the whole stay, or tables at the time)",
+        body: AvailabilityBody,
+        response: replies({ 200: AvailabilityReply }),
+      },
+      config: { roles: ['guest', 'business', 'admin', 'service'] },
+    },
+    async (request) => checkAvailability(ctx, request.body),
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The booking state machine, in one table. Every status change goes through `assertTransition`; the
+ * database backs the closed set with a CHECK. What each transition does to inventory is declared here
+ * too, so that no route or job can forget to release what a cancelled booking held.
+ */
+export const BOOKING_STATUSES = ['PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
+  PENDING: ['CONFIRMED', 'CANCELLED', 'EXPIRED'],
+  CONFIRMED: ['CHECKED_IN', 'CANCELLED', 'COMPLETED', 'NO_SHOW'],
+  CHECKED_IN: ['COMPLETED', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: [],
+  NO_SHOW: [],
+  EXPIRED: [],
+};
+
+export const TERMINAL_STATUSES: readonly BookingStatus[] = BOOKING_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
+/** Statuses whose booking still uses its inventory. */
+export const ACTIVE_STATUSES: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'CHECKED_IN'];
+
+export function canTransition(from: BookingStatus, to: BookingStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** What a transition does to the inventory the booking holds. */
+export type InventoryEffect =
+  /** confirm the hold (it no longer expires) */
+  | 'confirm'
+  /** keep the hold as it is */
+  | 'keep'
+  /** give all of it back */
+  | 'release'
+  /** give back what is no longer used (an early departure returns the unused nights) */
+  | 'return_unused';
+
+export function inventoryEffect(to: BookingStatus): InventoryEffect {
+  switch (to) {
+    case 'CONFIRMED':
+      return 'confirm';
+    case 'CHECKED_IN':
+    case 'PENDING':
+      return 'keep';
+    case 'COMPLETED':
+      return 'return_unused';
+    case 'CANCELLED':
+    case 'EXPIRED':
+    case 'NO_SHOW':
+      return 'release';
+  }
+}
+
+/** The event a transition emits beside `booking.status_changed`. */
+export function transitionEvent(to: BookingStatus): string | undefined {
+  switch (to) {
+    case 'CONFIRMED':
+      return 'booking.confirmed';
+    case 'CHECKED_IN':
+      return 'booking.checked_in';
+    case 'COMPLETED':
+      return 'booking.completed';
+    case 'CANCELLED':
+      return 'booking.cancelled';
+    case 'EXPIRED':
+      return 'booking.expired';
+    case 'NO_SHOW':
+      return 'booking.no_show';
+    case 'PENDING':
+      return undefined;
+  }
+}

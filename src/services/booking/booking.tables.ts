@@ -1,0 +1,107 @@
+/** Row types of the booking schema, in one place. */
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { BookingStatus } from './booking.states.js';
+
+export type VenueType = 'hotel' | 'restaurant' | 'cafe';
+export type InventoryStatus = 'HELD' | 'CONFIRMED' | 'RELEASED';
+
+export interface BookingTable {
+  id: string;
+  booking_reference: string;
+  short_id: string;
+  idempotency_key: string | null;
+  guest_id: string;
+  guest_name: string;
+  guest_email: string | null;
+  guest_phone: string | null;
+  venue_id: string;
+  venue_type: VenueType;
+  venue_name: string;
+  booking_date: string;
+  booking_time: string | null;
+  duration_minutes: number | null;
+  end_time: Date | null;
+  party_size: number;
+  status: BookingStatus;
+  version: ColumnType<number, number | undefined, number>;
+  base_price: number | null;
+  tax_amount: ColumnType<number, number | undefined, number>;
+  discount_amount: ColumnType<number, number | undefined, number>;
+  total_price: number | null;
+  currency: string;
+  payment_intent_id: string | null;
+  payment_status: string | null;
+  inventory_reservation_id: string | null;
+  inventory_item_id: string | null;
+  inventory_status: InventoryStatus;
+  special_requests: string | null;
+  internal_notes: string | null;
+  room_type_id: string | null;
+  room_type_name: string | null;
+  check_in: string | null;
+  check_out: string | null;
+  nights: number | null;
+  adults: number | null;
+  children: number | null;
+  room_price: number | null;
+  meal_plan: string | null;
+  market_segment: string | null;
+  booking_channel: string | null;
+  is_holiday: boolean | null;
+  source: string;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Date;
+  updated_at: Date;
+  confirmed_at: Date | null;
+  cancelled_at: Date | null;
+  checked_in_at: Date | null;
+  completed_at: Date | null;
+  expires_at: Date | null;
+  cancellation_reason: string | null;
+  cancelled_by: string | null;
+}
+
+export interface StatusHistoryTable {
+  id: Generated<number>;
+  booking_id: string;
+  from_status: BookingStatus | null;
+  to_status: BookingStatus;
+  changed_by: string;
+  reason: string | null;
+  created_at: Date;
+}
+
+export interface OutboxEventTable {
+  seq: Generated<number>;
+  event_id: string;
+  event_type: string;
+  aggregate_id: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  occurred_at: Date;
+  published_at: Date | null;
+}
+
+export interface InventoryTaskTable {
+  id: Generated<number>;
+  booking_id: string;
+  hold_id: string;
+  action: 'release' | 'shorten';
+  check_out: string | null;
+  reason: string;
+  created_at: Date;
+  claimed_until: Date | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  done_at: Date | null;
+}
+
+export interface BookingDB {
+  'booking.inventory_task': InventoryTaskTable;
+  'booking.booking': BookingTable;
+  'booking.booking_status_history': StatusHistoryTable;
+  'booking.outbox_event': OutboxEventTable;
+}
+
+export type BookingDb = Kysely<BookingDB>;
+export type BookingTrx = Transaction<BookingDB>;
+export type BookingExecutor = BookingDb | BookingTrx;
