@@ -1,0 +1,123 @@
+/**
+ * Real venues, room types and tables for booking tests, created through the inventory API, and the
+ * reconciliation queries that say inventory and bookings agree.
+ */
+import { sql } from 'kysely';
+import { expect } from 'vitest';
+import type { TestContext } from './context.js';
+
+let seq = 0;
+const nextId = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
+
+async function post(ctx: TestContext, url: string, payload: unknown, method: 'POST' | 'PUT' = 'POST'): Promise<Record<string, unknown>> {
+  const res = await ctx.app.inject({ method, url, payload: payload as Record<string, unknown> });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body}`);
+  return res.json();
+}
+
+export interface Hotel {
+  readonly venueId: string;
+  readonly roomTypeId: string;
+  readonly price: number;
+}
+
+export async function makeHotel(
+  ctx: TestContext,
+  options: { rooms?: number; price?: number; name?: string; capacity?: number } = {},
+): Promise<Hotel> {
+  const venueId = nextId('hotel');
+  await post(ctx, '/api/v1/venues', {
+    id: venueId,
+    organization_id: 'org-test',
+    type: 'hotel',
+    name: options.name ?? 'Test Hotel',
+    location: 'London',
+    time_zone: 'Europe/London',
+    currency: 'GBP',
+  });
+  const roomTypeId = `${venueId}-STD`;
+  const price = options.price ?? 12_000;
+  await post(ctx, `/api/v1/venues/${venueId}/room-types`, {
+    id: roomTypeId,
+    name: 'Standard Rooms',
+    capacity_adults: options.capacity ?? 4,
+    price,
+    total_quantity: options.rooms ?? 10,
+  });
+  return { venueId, roomTypeId, price };
+}
+
+export async function makeDiningVenue(
+  ctx: TestContext,
+  options: { type?: 'restaurant' | 'cafe'; tables?: number; seats?: number; buffer?: number } = {},
+): Promise<{ venueId: string }> {
+  const type = options.type ?? 'restaurant';
+  const venueId = nextId(type);
+  await post(ctx, '/api/v1/venues', {
+    id: venueId,
+    organization_id: 'org-test',
+    type,
+    name: `Test ${type}`,
+    location: 'London',
+    time_zone: 'Europe/London',
+    currency: 'GBP',
+  });
+  const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  await post(
+    ctx,
+    `/api/v1/venues/${venueId}/dining-settings`,
+    { hours: weekdays.map((weekday) => ({ weekday, opens: '08:00', closes: '23:00' })), buffer_minutes: options.buffer ?? 0 },
+    'PUT',
+  );
+  for (let i = 1; i <= (options.tables ?? 4); i++) {
+    await post(ctx, `/api/v1/venues/${venueId}/tables`, { name: `T${i}`, min_seats: 1, max_seats: options.seats ?? 4 });
+  }
+  return { venueId };
+}
+
+export function guest(n = 1) {
+  return { guest_id: `guest-${n}`, guest_name: `Guest Number ${n}`, guest_email: `guest${n}@example.com`, guest_phone: '+44 20 7946 0000' };
+}
+
+/**
+ * Inventory and bookings agree: every night's reserved count is the sum of the active holds on it, and
+ * the active holds are exactly the holds of the bookings that still use inventory.
+ */
+export async function expectReconciled(ctx: TestContext): Promise<void> {
+  const db = ctx.database.db;
+  const nights = await sql<{ room_type_id: string; night: string; reserved: number; held: number }>`
+    select n.room_type_id, n.night, n.reserved, coalesce(h.held, 0)::int as held
+    from inventory.room_night n
+    left join (
+      select hn.room_type_id, hn.night, sum(hn.quantity)::int as held
+      from inventory.hold_night hn join inventory.hold h on h.id = hn.hold_id
+      where h.status in ('HELD', 'CONFIRMED')
+      group by hn.room_type_id, hn.night
+    ) h on h.room_type_id = n.room_type_id and h.night = n.night
+    where n.reserved <> coalesce(h.held, 0)`.execute(db);
+  expect(nights.rows, 'every reserved count equals its active holds').toEqual([]);
+
+  const over = await sql<{
+    n: number;
+  }>`select count(*)::int as n from inventory.room_night where reserved > capacity or reserved < 0`.execute(db);
+  expect(over.rows[0]?.n).toBe(0);
+
+  const tables = await sql<{ hold_id: string }>`
+    select a.hold_id from inventory.table_allocation a join inventory.hold h on h.id = a.hold_id
+    where a.active <> (h.status in ('HELD', 'CONFIRMED'))`.execute(db);
+  expect(tables.rows, 'table allocations are active exactly while their hold is').toEqual([]);
+
+  const holds = await sql<{
+    id: string;
+  }>`select id from inventory.hold where status in ('HELD', 'CONFIRMED') and kind in ('lodging', 'dining') order by id`.execute(db);
+  const booked = await sql<{ id: string }>`
+    select inventory_reservation_id as id from booking.booking
+    where status in ('PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED') and inventory_reservation_id is not null order by 1`.execute(db);
+  expect(
+    holds.rows.map((r) => r.id),
+    'active holds are the holds of active bookings',
+  ).toEqual(booked.rows.map((r) => r.id));
+
+  const pending = await sql<{ n: number }>`select count(*)::int as n from booking.inventory_task where done_at is null`.execute(db);
+  expect(pending.rows[0]?.n, 'no inventory task left undone').toBe(0);
+}
