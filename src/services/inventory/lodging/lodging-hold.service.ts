@@ -1,0 +1,140 @@
+/**
+ * Lodging holds: take `quantity` rooms of a room type on every night of a stay, or nothing; shorten a
+ * held or confirmed stay (an early departure gives back the nights from the new check-out on).
+ * Confirm, release and expiry are the shared hold lifecycle (holds/hold.service.ts).
+ */
+import { runLocal, type StoredResponse } from '../../../platform/db/idempotency.js';
+import { platformError } from '../../../platform/errors.js';
+import { expireDueHolds, findHold, getHold, insertHold, type Hold } from '../holds/hold.service.js';
+import { holdToReply, type HoldReply } from '../holds/hold.schemas.js';
+import type { InventoryContext } from '../inventory.context.js';
+import { inventoryError } from '../inventory.errors.js';
+import type { InventoryTrx } from '../inventory.tables.js';
+import { requireSellingVenue } from '../venues/venue.service.js';
+import { localDate, requireCalendarDate, requireStay } from './lodging.calendar.js';
+import { lodgingError } from './lodging.errors.js';
+import { describeLodgingHolds, giveBackHoldNightsFrom, insertHoldNights, setHoldCheckOut } from './room-night.repository.js';
+import { takeNights } from './room-night.service.js';
+import { findRoomType } from './room-type.repository.js';
+import { stayRuleViolation } from './stay-rule.js';
+import { stayRulesFor } from './stay-rule.repository.js';
+
+export interface LodgingHoldRequest {
+  readonly roomTypeId: string;
+  readonly checkIn: string;
+  readonly checkOut: string;
+  readonly quantity: number;
+  readonly ttlSeconds: number;
+}
+
+export const LODGING_HOLD_SCOPE = 'anonymous:inventory.hold.lodging';
+
+/** Creates the hold inside `trx`: checks, stay rules, then one conditional UPDATE over the nights. */
+export async function holdStay(
+  trx: InventoryTrx,
+  ctx: Pick<InventoryContext, 'holdKinds'>,
+  req: LodgingHoldRequest,
+  now: Date,
+): Promise<Hold> {
+  requireStay(req.checkIn, req.checkOut);
+  const roomType = await findRoomType(trx, req.roomTypeId);
+  if (roomType === undefined) throw lodgingError('ROOM_TYPE_NOT_FOUND', `Room type ${req.roomTypeId} does not exist.`);
+  if (!roomType.active) throw lodgingError('ROOM_TYPE_INACTIVE', `Room type ${req.roomTypeId} is deactivated.`);
+  const venue = await requireSellingVenue(trx, roomType.venueId, ['hotel']);
+  const today = localDate(now, venue.timeZone);
+  if (req.checkIn < today) {
+    throw platformError('VALIDATION_FAILED', `check_in ${req.checkIn} is in the past (today is ${today} at the hotel).`, { today });
+  }
+  const violation = stayRuleViolation(await stayRulesFor(trx, roomType.id, req.checkIn, req.checkOut), req.checkIn, req.checkOut);
+  if (violation !== undefined) throw lodgingError('STAY_RULE_VIOLATED', violation.message, violation.details);
+
+  const holdId = await insertHold(trx, { kind: 'lodging', venueId: roomType.venueId, ttlSeconds: req.ttlSeconds, now });
+  await takeNights(trx, ctx.holdKinds, {
+    roomType,
+    checkIn: req.checkIn,
+    checkOut: req.checkOut,
+    quantity: req.quantity,
+    direct: false,
+    now,
+  });
+  await insertHoldNights(trx, { holdId, roomTypeId: roomType.id, checkIn: req.checkIn, checkOut: req.checkOut, quantity: req.quantity });
+  return (await findHold(trx, ctx.holdKinds, holdId))!;
+}
+
+/**
+ * POST /api/v1/holds/lodging: with an idempotency key the create takes effect once per key (a retry
+ * replays the stored answer, a refusal included); without one it runs once per call.
+ */
+export async function createLodgingHold(
+  ctx: InventoryContext,
+  req: LodgingHoldRequest,
+  idempotencyKey: string | undefined,
+): Promise<StoredResponse<HoldReply | { error: unknown }>> {
+  const now = ctx.clock.now();
+  requireStay(req.checkIn, req.checkOut);
+  if (idempotencyKey === undefined) {
+    const hold = await ctx.db.transaction().execute((trx) => holdStay(trx, ctx, req, now));
+    return { status: 201, body: holdToReply(hold), replayed: false };
+  }
+  return runLocal<HoldReply | { error: unknown }>(
+    ctx.db,
+    'inventory',
+    {
+      scope: LODGING_HOLD_SCOPE,
+      key: idempotencyKey,
+      request: {
+        room_type_id: req.roomTypeId,
+        check_in: req.checkIn,
+        check_out: req.checkOut,
+        quantity: req.quantity,
+        ttl_seconds: req.ttlSeconds,
+      },
+      now,
+      ttlMs: ctx.idempotencyTtlMs,
+    },
+    async (trx) => ({ status: 201, body: holdToReply(await holdStay(trx as InventoryTrx, ctx, req, now)) }),
+  );
+}
+
+/**
+ * Shortens a lodging stay to end on `checkOut`: the nights from `checkOut` on go back on sale. A
+ * date on or after the current check-out changes nothing (so a retry is harmless). A hold that ended
+ * is refused (HOLD_NOT_ACTIVE, or HOLD_EXPIRED for a HELD hold past its expiry, which is expired here).
+ */
+export async function shortenLodgingHold(ctx: InventoryContext, holdId: string, checkOut: string): Promise<Hold> {
+  requireCalendarDate('check_out', checkOut);
+  const now = ctx.clock.now();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const hold = await trx
+      .selectFrom('inventory.hold')
+      .select(['kind', 'status', 'expires_at'])
+      .where('id', '=', holdId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (hold === undefined) throw inventoryError('HOLD_NOT_FOUND', `Hold ${holdId} does not exist.`);
+    if (hold.kind !== 'lodging')
+      throw lodgingError('HOLD_NOT_LODGING', `Hold ${holdId} is a ${hold.kind} hold; only lodging holds can be shortened.`);
+    if (hold.status === 'RELEASED' || hold.status === 'EXPIRED') {
+      throw inventoryError('HOLD_NOT_ACTIVE', `Hold ${holdId} is ${hold.status} and cannot be shortened.`, { status: hold.status });
+    }
+    if (hold.status === 'HELD' && hold.expires_at <= now) {
+      await expireDueHolds(trx, ctx.holdKinds, now, { holdIds: [holdId] });
+      return 'expired' as const;
+    }
+    const [stay] = await describeLodgingHolds(trx, [holdId]);
+    if (stay === undefined) throw new Error(`lodging hold ${holdId} has no stay`);
+    if (checkOut <= stay.check_in) {
+      throw platformError('VALIDATION_FAILED', `check_out must be after the stay's check_in (${stay.check_in}).`, {
+        check_in: stay.check_in,
+        check_out: checkOut,
+      });
+    }
+    if (checkOut >= stay.check_out) return 'unchanged' as const;
+    await giveBackHoldNightsFrom(trx, holdId, checkOut);
+    await setHoldCheckOut(trx, holdId, checkOut, now);
+    return 'shortened' as const;
+  });
+  // The expiry is committed before refusing, so the nights are back on sale whatever the caller does next.
+  if (outcome === 'expired') throw inventoryError('HOLD_EXPIRED', `Hold ${holdId} expired; its nights went back on sale.`);
+  return getHold(ctx.db, ctx.holdKinds, holdId);
+}

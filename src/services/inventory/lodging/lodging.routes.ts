@@ -1,0 +1,84 @@
+/** /api/v1 lodging: create a lodging hold, shorten a stay, search availability. */
+import type { App } from '../../../platform/http/app.js';
+import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
+import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
+import { HoldParams, HoldReply, holdToReply } from '../holds/hold.schemas.js';
+import type { InventoryContext } from '../inventory.context.js';
+import { searchStays } from './availability.service.js';
+import { createLodgingHold, shortenLodgingHold } from './lodging-hold.service.js';
+import { AvailabilityQuery, AvailabilityReply, availabilityToReply, CreateLodgingHoldBody, ShortenBody } from './lodging.schemas.js';
+
+export function lodgingRoutes(app: App, ctx: InventoryContext): void {
+  const tags = ['inventory'];
+
+  app.post(
+    '/api/v1/holds/lodging',
+    {
+      schema: {
+        tags,
+        summary: 'Hold rooms of a type on every night of a stay, or none (409 NO_AVAILABILITY names the first full night)',
+        headers: IdempotencyHeaders,
+        body: CreateLodgingHoldBody,
+        response: replies({ 201: HoldReply }),
+      },
+      config: { roles: ['service', 'business', 'admin'] },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const answer = await createLodgingHold(
+        ctx,
+        {
+          roomTypeId: b.room_type_id,
+          checkIn: b.check_in,
+          checkOut: b.check_out,
+          quantity: b.quantity ?? 1,
+          ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS,
+        },
+        request.headers['idempotency-key'] ?? b.idempotency_key,
+      );
+      if (answer.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(answer.status as 201).send(answer.body as HoldReply);
+    },
+  );
+
+  app.post(
+    '/api/v1/holds/:hold_id/shorten',
+    {
+      schema: {
+        tags,
+        summary: 'Shorten a held or confirmed stay: the nights from the new check_out on go back on sale (idempotent)',
+        params: HoldParams,
+        body: ShortenBody,
+        response: replies({ 200: HoldReply }),
+      },
+      config: { roles: ['service', 'admin'] },
+    },
+    async (request) => holdToReply(await shortenLodgingHold(ctx, request.params.hold_id, request.body.check_out)),
+  );
+
+  app.get(
+    '/api/v1/availability/lodging',
+    {
+      schema: {
+        tags,
+        summary: 'Room types of a hotel (venue_id) or a location with the rooms free for the whole stay and night by night',
+        querystring: AvailabilityQuery,
+        response: replies({ 200: AvailabilityReply }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const result = await searchStays(ctx.db, {
+        venueId: q.venue_id,
+        location: q.location,
+        roomTypeId: q.room_type_id,
+        adults: q.adults,
+        minPrice: q.min_price,
+        maxPrice: q.max_price,
+        checkIn: q.check_in,
+        checkOut: q.check_out,
+      });
+      return availabilityToReply(result);
+    },
+  );
+}

@@ -1,0 +1,236 @@
+/** TypeBox schemas of the lodging routes on /api/v1: one schema = validation + types + OpenAPI. */
+import { Type, type Static } from 'typebox';
+import { IsoDate } from '../../../platform/http/schemas.js';
+import { TtlSeconds } from '../holds/hold.schemas.js';
+import type { RoomTypeAvailability, StayAvailability } from './availability.service.js';
+import type { NightView } from './room-type.service.js';
+import type { RoomType } from './room-type.repository.js';
+import type { StayRule } from './stay-rule.js';
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Letters, digits and _.:- (1–64)' });
+const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000, description });
+
+export const RoomTypeParams = Type.Object({ room_type_id: Id });
+export const VenueRoomTypeParams = Type.Object({ venue_id: Id });
+
+export const RoomTypeReply = Type.Object(
+  {
+    id: Type.String(),
+    venue_id: Type.String(),
+    name: Type.String(),
+    capacity_adults: Type.Integer(),
+    price: Type.Integer({ description: 'Nightly price in minor units of `currency`' }),
+    currency: Type.String(),
+    total_quantity: Type.Integer(),
+    overbooking_allowance: Type.Integer(),
+    active: Type.Boolean(),
+  },
+  { $id: 'RoomType' },
+);
+export type RoomTypeReply = Static<typeof RoomTypeReply>;
+
+export function roomTypeToReply(rt: RoomType): RoomTypeReply {
+  return {
+    id: rt.id,
+    venue_id: rt.venueId,
+    name: rt.name,
+    capacity_adults: rt.capacityAdults,
+    price: rt.price,
+    currency: rt.currency,
+    total_quantity: rt.totalQuantity,
+    overbooking_allowance: rt.overbookingAllowance,
+    active: rt.active,
+  };
+}
+
+const roomTypeFields = {
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  capacity_adults: Type.Integer({ minimum: 1, maximum: 100 }),
+  price: Money('Nightly price in minor units of the venue’s currency'),
+  total_quantity: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Rooms of this type' }),
+  overbooking_allowance: Type.Integer({ minimum: 0, maximum: 100_000, description: 'Rooms sold beyond the total each night' }),
+};
+
+export const CreateRoomTypeBody = Type.Object(
+  {
+    id: Type.Optional(Id),
+    name: roomTypeFields.name,
+    capacity_adults: roomTypeFields.capacity_adults,
+    price: roomTypeFields.price,
+    total_quantity: roomTypeFields.total_quantity,
+    overbooking_allowance: Type.Optional(roomTypeFields.overbooking_allowance),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateRoomTypeBody = Type.Object(
+  {
+    name: Type.Optional(roomTypeFields.name),
+    capacity_adults: Type.Optional(roomTypeFields.capacity_adults),
+    price: Type.Optional(roomTypeFields.price),
+    total_quantity: Type.Optional(roomTypeFields.total_quantity),
+    overbooking_allowance: Type.Optional(roomTypeFields.overbooking_allowance),
+    active: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const RoomTypeListQuery = Type.Object({ include_inactive: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+
+export const CapacityBody = Type.Object(
+  {
+    from: IsoDate,
+    to: Type.String({ format: 'date', description: 'YYYY-MM-DD, exclusive' }),
+    out_of_order: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, default: 0, description: 'Rooms out of order each night' })),
+    closed: Type.Optional(Type.Boolean({ default: false, description: 'Close the room type: nothing sells on those nights' })),
+  },
+  { additionalProperties: false },
+);
+
+export const NightsQuery = Type.Object(
+  { from: IsoDate, to: Type.String({ format: 'date', description: 'YYYY-MM-DD, exclusive' }) },
+  { additionalProperties: false },
+);
+
+const NightReply = Type.Object({
+  date: IsoDate,
+  capacity: Type.Integer(),
+  reserved: Type.Integer(),
+  available: Type.Integer(),
+  out_of_order: Type.Integer(),
+  closed: Type.Boolean(),
+});
+export const NightsReply = Type.Object({ room_type_id: Type.String(), nights: Type.Array(NightReply) });
+
+export function nightsToReply(roomTypeId: string, nights: readonly NightView[]): Static<typeof NightsReply> {
+  return {
+    room_type_id: roomTypeId,
+    nights: nights.map((n) => ({
+      date: n.date,
+      capacity: n.capacity,
+      reserved: n.reserved,
+      available: n.available,
+      out_of_order: n.outOfOrder,
+      closed: n.closed,
+    })),
+  };
+}
+
+const StayRuleSchema = Type.Object(
+  {
+    from: IsoDate,
+    to: Type.String({ format: 'date', description: 'YYYY-MM-DD, exclusive' }),
+    min_stay: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])),
+    max_stay: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])),
+    closed_to_arrival: Type.Optional(Type.Boolean()),
+    closed_to_departure: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export const StayRulesBody = Type.Object({ rules: Type.Array(StayRuleSchema, { maxItems: 200 }) }, { additionalProperties: false });
+const StayRuleReply = Type.Object({
+  from: IsoDate,
+  to: IsoDate,
+  min_stay: Type.Union([Type.Integer(), Type.Null()]),
+  max_stay: Type.Union([Type.Integer(), Type.Null()]),
+  closed_to_arrival: Type.Boolean(),
+  closed_to_departure: Type.Boolean(),
+});
+export const StayRulesReply = Type.Object({ room_type_id: Type.String(), rules: Type.Array(StayRuleReply) });
+
+export function stayRulesFromBody(body: Static<typeof StayRulesBody>): StayRule[] {
+  return body.rules.map((r) => ({
+    from: r.from,
+    to: r.to,
+    minStay: r.min_stay ?? null,
+    maxStay: r.max_stay ?? null,
+    closedToArrival: r.closed_to_arrival ?? false,
+    closedToDeparture: r.closed_to_departure ?? false,
+  }));
+}
+
+export function stayRulesToReply(roomTypeId: string, rules: readonly StayRule[]): Static<typeof StayRulesReply> {
+  return {
+    room_type_id: roomTypeId,
+    rules: rules.map((r) => ({
+      from: r.from,
+      to: r.to,
+      min_stay: r.minStay,
+      max_stay: r.maxStay,
+      closed_to_arrival: r.closedToArrival,
+      closed_to_departure: r.closedToDeparture,
+    })),
+  };
+}
+
+export const CreateLodgingHoldBody = Type.Object(
+  {
+    room_type_id: Id,
+    check_in: IsoDate,
+    check_out: IsoDate,
+    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'Rooms on every night' })),
+    ttl_seconds: Type.Optional(TtlSeconds),
+    idempotency_key: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'Same as the Idempotency-Key header (the header wins)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ShortenBody = Type.Object(
+  { check_out: Type.String({ format: 'date', description: 'The new check-out date: nights from it on go back on sale' }) },
+  { additionalProperties: false },
+);
+
+export const AvailabilityQuery = Type.Object(
+  {
+    venue_id: Type.Optional(Id),
+    location: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    room_type_id: Type.Optional(Id),
+    check_in: IsoDate,
+    check_out: IsoDate,
+    adults: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    min_price: Type.Optional(Money('Lowest nightly price, minor units')),
+    max_price: Type.Optional(Money('Highest nightly price, minor units')),
+  },
+  { additionalProperties: false },
+);
+
+const AvailabilityResult = Type.Object({
+  venue_id: Type.String(),
+  venue_name: Type.String(),
+  location: Type.String(),
+  room_type_id: Type.String(),
+  name: Type.String(),
+  capacity_adults: Type.Integer(),
+  currency: Type.String(),
+  price_per_night: Type.Integer({ description: 'Minor units' }),
+  total_price: Type.Integer({ description: 'price_per_night × nights, minor units' }),
+  available: Type.Integer({ description: 'Rooms free on every night of the stay' }),
+  nights: Type.Array(Type.Object({ date: IsoDate, available: Type.Integer(), price: Type.Integer() })),
+});
+
+export const AvailabilityReply = Type.Object(
+  { check_in: IsoDate, check_out: IsoDate, nights: Type.Integer(), results: Type.Array(AvailabilityResult) },
+  { $id: 'LodgingAvailability' },
+);
+
+function resultToReply(r: RoomTypeAvailability): Static<typeof AvailabilityResult> {
+  return {
+    venue_id: r.venue_id,
+    venue_name: r.venue_name,
+    location: r.location,
+    room_type_id: r.room_type_id,
+    name: r.name,
+    capacity_adults: r.capacity_adults,
+    currency: r.currency,
+    price_per_night: r.price,
+    total_price: r.totalPrice,
+    available: r.available,
+    nights: r.nights,
+  };
+}
+
+export function availabilityToReply(a: StayAvailability): Static<typeof AvailabilityReply> {
+  return { check_in: a.checkIn, check_out: a.checkOut, nights: a.nights, results: a.results.map(resultToReply) };
+}
