@@ -40,6 +40,7 @@ import {
   findFreeTable,
   insertAllocation,
   lockPacingSlot,
+  lockTable,
   type FreeTable,
   type SeatingWindow,
 } from './table-allocation.repository.js';
@@ -348,8 +349,10 @@ async function allocateTable(
         { party_size: r.partySize, date: r.date, time: r.time, duration_minutes: seating.durationMinutes },
       );
     }
+    // Inside the savepoint, so that rolling back to it also lets go of the table's row lock.
     await sql`savepoint dining_allocation`.execute(trx);
     try {
+      await lockTable(trx, table.id);
       await insertAllocation(trx, {
         holdId,
         tableId: table.id,
@@ -366,8 +369,10 @@ async function allocateTable(
       await sql`release savepoint dining_allocation`.execute(trx);
       return table;
     } catch (err) {
-      if (sqlState(err) !== '23P01') throw err;
-      // A concurrent request took this table for an overlapping window and committed: try the next one.
+      // 23P01: a concurrent request took this table for an overlapping window and committed: try the
+      // next one. 40P01 (a deadlock, which the table lock should prevent) is retried the same way.
+      const state = sqlState(err);
+      if (state !== '23P01' && state !== '40P01') throw err;
       await sql`rollback to savepoint dining_allocation`.execute(trx);
     }
   }

@@ -41,6 +41,15 @@ export async function findFreeTable(trx: InventoryTrx, w: SeatingWindow): Promis
   return rows[0];
 }
 
+/**
+ * Locks a table row until the (sub)transaction ends, so that two requests never insert competing
+ * allocations of one table at the same time: without it, two in-progress inserts can each wait on the
+ * other's exclusion check (a deadlock PostgreSQL breaks only after deadlock_timeout).
+ */
+export async function lockTable(trx: InventoryTrx, tableId: string): Promise<void> {
+  await sql`select 1 from inventory.dining_table where id = ${tableId} for no key update`.execute(trx);
+}
+
 /** HELD holds past their expiry whose allocations block a fitting table during the window. */
 export async function expiredHoldsInTheWay(trx: InventoryTrx, w: SeatingWindow, now: Date): Promise<string[]> {
   const { rows } = await sql<{ hold_id: string }>`

@@ -83,7 +83,7 @@ export function postHold(ctx: TestContext, body: HoldBody | Record<string, unkno
 }
 
 export function availability(ctx: TestContext, q: Record<string, string | number>) {
-  const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString();
+  const qs = new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return ctx.app.inject({ method: 'GET', url: `/api/v1/availability/dining?${qs}` });
 }
 
