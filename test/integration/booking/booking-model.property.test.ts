@@ -1,0 +1,277 @@
+/**
+ * Model-based test: random sequences of creates, updates, status changes, cancels, retries with reused
+ * idempotency keys and clock moves run against the real service and a small reference model. After
+ * every step the statuses, versions, history, outbox and inventory must agree with the model.
+ */
+import fc from 'fast-check';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, nightsOf } from '../../../src/platform/dates.js';
+import { canTransition, inventoryEffect, type BookingStatus } from '../../../src/services/booking/booking.states.js';
+import { createTestContext, type TestContext } from '../../helpers/context.js';
+import { expectReconciled, guest, makeHotel, type Hotel } from '../../helpers/booking-fixtures.js';
+
+const START = '2026-01-15T12:00:00Z';
+const CAPACITY = 2;
+const BASE_DATE = '2026-02-01';
+
+type Json = Record<string, unknown>;
+
+interface ModelBooking {
+  id: string;
+  status: BookingStatus;
+  version: number;
+  checkIn: string;
+  checkOut: string;
+  createdAtMs: number;
+  history: number;
+  events: number;
+}
+
+interface Model {
+  bookings: ModelBooking[];
+  /** Responses stored under idempotency keys: key → (request fingerprint, status, body). */
+  keys: Map<string, { body: string; status: number; response: string }>;
+}
+
+type Action =
+  | { kind: 'create'; day: number; nights: number; key: string | null }
+  | { kind: 'retry'; which: number; sameBody: boolean }
+  | { kind: 'update'; which: number; day: number; nights: number; stale: boolean }
+  | { kind: 'status'; which: number; to: BookingStatus }
+  | { kind: 'cancel'; which: number }
+  | { kind: 'tick'; minutes: number };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      day: fc.integer({ min: 0, max: 4 }),
+      nights: fc.integer({ min: 1, max: 3 }),
+      key: fc.option(fc.constantFrom('k1', 'k2', 'k3'), { nil: null }),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retry' as const), which: fc.nat(), sameBody: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('update' as const),
+      which: fc.nat(),
+      day: fc.integer({ min: 0, max: 4 }),
+      nights: fc.integer({ min: 1, max: 3 }),
+      stale: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('status' as const),
+      which: fc.nat(),
+      to: fc.constantFrom<BookingStatus>('CONFIRMED', 'CHECKED_IN', 'COMPLETED', 'NO_SHOW', 'EXPIRED', 'PENDING'),
+    }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), which: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), minutes: fc.constantFrom(5, 10, 16) }) },
+);
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await ctx.listen();
+});
+afterAll(async () => ctx.close());
+
+/** Nights each model booking still occupies, per date. */
+function occupancy(model: Model, today: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const b of model.bookings) {
+    if (!['PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED'].includes(b.status)) continue;
+    void today;
+    for (const n of nightsOf(b.checkIn, b.checkOut)) counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function fits(model: Model, checkIn: string, checkOut: string, today: string): boolean {
+  const counts = occupancy(model, today);
+  return nightsOf(checkIn, checkOut).every((n) => (counts.get(n) ?? 0) < CAPACITY);
+}
+
+async function check(model: Model, hotel: Hotel): Promise<void> {
+  const db = ctx.database.db;
+  for (const m of model.bookings) {
+    const { rows } = await sql<{ status: string; version: number; check_in: string; check_out: string }>`
+      select status, version, check_in, check_out from booking.booking where id = ${m.id}`.execute(db);
+    expect(rows[0], m.id).toEqual({ status: m.status, version: m.version, check_in: m.checkIn, check_out: m.checkOut });
+    const h = await sql<{ n: number }>`select count(*)::int as n from booking.booking_status_history where booking_id = ${m.id}`.execute(
+      db,
+    );
+    expect(h.rows[0]!.n, `history of ${m.id}`).toBe(m.history);
+    const e = await sql<{ n: number }>`select count(*)::int as n from booking.outbox_event where aggregate_id = ${m.id}`.execute(db);
+    expect(e.rows[0]!.n, `events of ${m.id}`).toBe(m.events);
+  }
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  const expected = occupancy(model, today);
+  const { rows } = await sql<{ night: string; reserved: number }>`
+    select night, reserved from inventory.room_night where room_type_id = ${hotel.roomTypeId} and reserved > 0`.execute(db);
+  expect(Object.fromEntries(rows.map((r) => [r.night, r.reserved]))).toEqual(Object.fromEntries([...expected].filter(([, n]) => n > 0)));
+  await expectReconciled(ctx);
+}
+
+async function run(actions: Action[]): Promise<void> {
+  ctx.clock.set(START);
+  const hotel = await makeHotel(ctx, { rooms: CAPACITY });
+  const model: Model = { bookings: [], keys: new Map() };
+  const keyPrefix = hotel.venueId; // keys are global; keep each run's apart
+  const pick = (which: number) => (model.bookings.length === 0 ? undefined : model.bookings[which % model.bookings.length]);
+  const today = () => ctx.clock.now().toISOString().slice(0, 10);
+
+  for (const a of actions) {
+    switch (a.kind) {
+      case 'create': {
+        const checkIn = addDays(BASE_DATE, a.day);
+        const body = {
+          ...guest(1),
+          venue_id: hotel.venueId,
+          venue_type: 'hotel',
+          booking_date: checkIn,
+          nights: a.nights,
+          party_size: 1,
+          room_type_id: hotel.roomTypeId,
+        };
+        const headers: Record<string, string> = a.key ? { 'idempotency-key': `${keyPrefix}-${a.key}` } : {};
+        const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', payload: body, headers });
+        const stored = a.key ? model.keys.get(a.key) : undefined;
+        if (stored !== undefined) {
+          if (stored.body === JSON.stringify(body)) {
+            expect(res.statusCode).toBe(stored.status);
+            expect(res.body).toBe(stored.response);
+          } else {
+            expect(res.statusCode).toBe(422);
+          }
+          break;
+        }
+        const ok = fits(model, checkIn, addDays(checkIn, a.nights), today());
+        expect(res.statusCode, res.body).toBe(ok ? 201 : 409);
+        if (ok) {
+          model.bookings.push({
+            id: res.json<Json>().id as string,
+            status: 'PENDING',
+            version: 1,
+            checkIn,
+            checkOut: addDays(checkIn, a.nights),
+            createdAtMs: ctx.clock.now().getTime(),
+            history: 1,
+            events: 1,
+          });
+        }
+        if (a.key) model.keys.set(a.key, { body: JSON.stringify(body), status: res.statusCode, response: res.body });
+        break;
+      }
+      case 'retry': {
+        const keys = [...model.keys.entries()];
+        if (keys.length === 0) break;
+        const [key, stored] = keys[a.which % keys.length]!;
+        const body = JSON.parse(stored.body) as Json;
+        const payload = a.sameBody ? body : { ...body, party_size: 2 };
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/api/v1/bookings',
+          payload,
+          headers: { 'idempotency-key': `${keyPrefix}-${key}` },
+        });
+        if (a.sameBody) {
+          expect(res.statusCode).toBe(stored.status);
+          expect(res.body).toBe(stored.response);
+        } else {
+          expect(res.statusCode).toBe(422);
+        }
+        break;
+      }
+      case 'update': {
+        const b = pick(a.which);
+        if (b === undefined) break;
+        const checkIn = addDays(BASE_DATE, a.day);
+        const checkOut = addDays(checkIn, a.nights);
+        const version = a.stale ? b.version + 1 : b.version;
+        const res = await ctx.app.inject({
+          method: 'PUT',
+          url: `/api/v1/bookings/${b.id}`,
+          headers: { 'if-match': `"${version}"` },
+          payload: { booking_date: checkIn, nights: a.nights },
+        });
+        if (a.stale) {
+          expect(res.statusCode).toBe(409);
+          break;
+        }
+        if (b.status !== 'PENDING' && b.status !== 'CONFIRMED') {
+          expect(res.statusCode).toBe(400);
+          break;
+        }
+        const same = checkIn === b.checkIn && checkOut === b.checkOut;
+        // The new stay is held before the old one is released: the booking's own nights still count.
+        const ok = same || fits(model, checkIn, checkOut, today());
+        expect(res.statusCode, res.body).toBe(ok ? 200 : 409);
+        if (ok) {
+          b.checkIn = checkIn;
+          b.checkOut = checkOut;
+          b.version++;
+          b.events++;
+        }
+        break;
+      }
+      case 'status':
+      case 'cancel': {
+        const b = pick(a.which);
+        if (b === undefined) break;
+        const to: BookingStatus = a.kind === 'cancel' ? 'CANCELLED' : a.to;
+        const res =
+          a.kind === 'cancel'
+            ? await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/cancel`, payload: { cancelled_by: 'guest-1' } })
+            : await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/status`, payload: { status: to } });
+        if (b.status === to && to !== 'PENDING') {
+          expect(res.statusCode).toBe(200);
+          break;
+        }
+        if (!canTransition(b.status, to)) {
+          expect(res.statusCode, res.body).toBe(400);
+          break;
+        }
+        expect(res.statusCode, res.body).toBe(200);
+        if (inventoryEffect(to) === 'return_unused') {
+          const keep = [today(), addDays(b.checkIn, 1)].sort().at(-1)!;
+          if (keep < b.checkOut) b.checkOut = keep;
+        }
+        b.status = to;
+        b.version++;
+        b.history++;
+        b.events += 2;
+        break;
+      }
+      case 'tick': {
+        ctx.clock.advanceMinutes(a.minutes);
+        await ctx.deps.scheduler.runNow('expire-pending-bookings');
+        for (const b of model.bookings) {
+          if (b.status === 'PENDING' && b.createdAtMs + 15 * 60_000 <= ctx.clock.now().getTime()) {
+            b.status = 'EXPIRED';
+            b.version++;
+            b.history++;
+            b.events += 2;
+          }
+        }
+        break;
+      }
+    }
+    await check(model, hotel);
+  }
+}
+
+describe('bookings against a reference model', () => {
+  it('agree after every step of random sequences', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 14 }), async (actions) => run(actions)),
+      { numRuns: ctx.backend === 'pglite' ? 12 : 20 },
+    );
+  });
+});
