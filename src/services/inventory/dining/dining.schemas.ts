@@ -59,8 +59,13 @@ export const DiningSettingsBody = Type.Object(
     buffer_minutes: Type.Optional(
       Type.Integer({ minimum: 0, maximum: 240, default: 0, description: 'Turn (cleaning) time a table stays blocked after a seating' }),
     ),
+    // `nullable`, not a union with null: the app's ajv coerces types, and would read 0 as null (no pacing).
     pacing_covers: Type.Optional(
-      Type.Union([Type.Integer({ minimum: 1, maximum: 100000 }), Type.Null()], {
+      Type.Unsafe<number | null>({
+        type: 'integer',
+        nullable: true,
+        minimum: 1,
+        maximum: 100000,
         default: null,
         description: 'At most this many new covers starting in any one slot; null: no pacing',
       }),
