@@ -101,11 +101,11 @@ export const InventoryParams = Type.Object({ product_id: Type.String({ minLength
 export const InventoryCreateBody = Type.Object({ product_id: ProductId, product_name: ProductName, quantity: StockLevel });
 export const InventoryTakeBody = Type.Object({ quantity: TakeQuantity });
 export const InventoryRestockBody = Type.Object({ quantity: RestockQuantity });
-// null means "unchanged" (pydantic's Optional). A type list, not anyOf: the app's ajv coerces types, and
-// with anyOf it would turn "" into null or null into 0; with a type list a value of a listed type is never coerced.
+// null means "unchanged" (pydantic's Optional). `nullable`, not anyOf with null: the app's ajv coerces
+// types, and through anyOf it would turn "" into null or null into 0; a value of an allowed type is never coerced.
 export const InventoryUpdateBody = Type.Object({
-  product_name: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], minLength: 1, maxLength: 200 })),
-  quantity: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 0, maximum: MAX_STOCK_QUANTITY })),
+  product_name: Type.Optional(Type.Unsafe<string | null>({ type: 'string', nullable: true, minLength: 1, maxLength: 200 })),
+  quantity: Type.Optional(Type.Unsafe<number | null>({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_STOCK_QUANTITY })),
 });
 export const InventoryCheckQuery = Type.Object({ quantity: TakeQuantity });
 export const InventoryCheckReply = Type.Object({ product_id: Type.String(), requested: Type.Integer(), in_stock: Type.Boolean() });

@@ -59,6 +59,7 @@ describe('the seed-003 sequence', () => {
     const list = await call('GET', '/api/inventory');
     expect(list.status).toBe(200);
     expect((list.body as Json[]).map((i) => i.product_id)).toEqual(['prod-001', 'prod-002']);
+    expect(await call('GET', '/api/inventory/')).toEqual(list);
 
     const one = await call('GET', '/api/inventory/prod-001');
     expect(one).toEqual({ status: 200, body: created.body });
