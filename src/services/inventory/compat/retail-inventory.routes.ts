@@ -6,6 +6,7 @@
  * set quantity below reserved_qty (400). Every mutation takes an Idempotency-Key header; a replayed
  * refusal renders exactly like the first one.
  */
+import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppError } from '../../../platform/errors.js';
 import { detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
@@ -108,7 +109,7 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
 
     scope.get(
       '/api/inventory',
-      { schema: { tags, summary: 'List all inventory items (seed 003)', response: { 200: { type: 'array', items: InventoryItem } } } },
+      { schema: { tags, summary: 'List all inventory items (seed 003)', response: { 200: Type.Array(InventoryItem) } } },
       async () => (await listStock(ctx.db)).map(render),
     );
 
