@@ -82,6 +82,25 @@ export function postHold(ctx: TestContext, body: HoldBody | Record<string, unkno
   return ctx.app.inject({ method: 'POST', url: '/api/v1/holds/dining', payload: body, headers });
 }
 
+export interface SlotReply {
+  time: string;
+  start: string;
+  end: string;
+  available: boolean;
+  tables_free: number;
+  covers_left: number | null;
+}
+
+export interface AvailabilityReply {
+  venue_id: string;
+  date: string;
+  time_zone: string;
+  party_size: number;
+  duration_minutes: number;
+  closed: boolean;
+  slots: SlotReply[];
+}
+
 export function availability(ctx: TestContext, q: Record<string, string | number>) {
   const qs = new URLSearchParams(Object.entries(q).map(([k, v]): [string, string] => [k, String(v)])).toString();
   return ctx.app.inject({ method: 'GET', url: `/api/v1/availability/dining?${qs}` });
