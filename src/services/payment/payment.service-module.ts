@@ -1,8 +1,49 @@
-import type { ServiceModule } from '../../platform/http/app.js';
+/**
+ * The payment service: payment intents (authorize, capture, cancel, refunds) and their ledger, in
+ * schema `payment`. Money moves through an injected `PaymentProvider`; the default is the local test
+ * provider, which is NOT a real processor and says so at start-up, on every intent and in the README.
+ */
+import type { ServiceDeps, ServiceModule } from '../../platform/http/app.js';
+import * as createPayments from './migrations/2026_11_25_170000_create_payments.js';
+import { paymentJobs } from './payment.jobs.js';
+import { paymentRoutes } from './payment.routes.js';
+import type { PaymentContext } from './payment.service.js';
+import type { PaymentDb } from './payment.tables.js';
+import type { PaymentProvider } from './providers/payment.provider.js';
+import { localTestProvider } from './providers/local-test.provider.js';
 
-export const paymentService: ServiceModule = {
-  name: 'payment',
-  title: 'Payment',
-  migrations: { schema: 'payment', migrations: {} },
-  register: async () => undefined,
-};
+export interface PaymentServiceOptions {
+  /** The card processor; by default the local test provider (no money moves). */
+  readonly provider?: (deps: ServiceDeps) => PaymentProvider;
+}
+
+export function paymentServiceModule(options: PaymentServiceOptions = {}): ServiceModule {
+  return {
+    name: 'payment',
+    title: 'Payments: intents, authorization, capture, refunds and a ledger that always balances',
+    migrations: {
+      schema: 'payment',
+      migrations: { '2026_11_25_170000_create_payments': createPayments },
+    },
+    register: async (app, deps) => {
+      const provider = options.provider?.(deps) ?? localTestProvider(deps.clock);
+      if (!provider.live) {
+        app.log.warn(
+          { provider: provider.name },
+          `payments use ${provider.name}: NOT a real card processor, no money moves (development and tests only)`,
+        );
+      }
+      const ctx: PaymentContext = {
+        db: deps.database.db as PaymentDb,
+        clock: deps.clock,
+        provider,
+        idempotencyTtlMs: deps.idempotencyTtlMs,
+        log: app.log,
+      };
+      paymentRoutes(app, ctx);
+      for (const job of paymentJobs(ctx)) deps.scheduler.add(job);
+    },
+  };
+}
+
+export const paymentService: ServiceModule = paymentServiceModule();

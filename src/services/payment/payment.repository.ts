@@ -1,0 +1,163 @@
+/**
+ * SQL of payment intents and refunds. Every change of an intent is one conditional UPDATE whose WHERE
+ * carries the guard (status and version, or the amount still available), so a concurrent duplicate
+ * finds zero rows instead of over-capturing or over-refunding; the CHECKs of the table back it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { CardSummary } from './payment.card.js';
+import { rowToIntent, rowToRefund, type PaymentIntent, type Refund } from './payment.model.js';
+import type { IntentStatus } from './payment.states.js';
+import type { PaymentExecutor, PaymentIntentTable, PaymentTrx, RefundTable } from './payment.tables.js';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 24 random characters of [A-Za-z0-9] (≈143 bits). */
+function randomId(): string {
+  let s = '';
+  while (s.length < 24) {
+    // 248 = 4 × 62: bytes at or above it are skipped, so every character is equally likely.
+    for (const b of randomBytes(32)) if (b < 248 && s.length < 24) s += ALPHABET[b % 62];
+  }
+  return s;
+}
+
+export const newIntentId = (): string => `pi_${randomId()}`;
+export const newRefundId = (): string => `re_${randomId()}`;
+/** Names one effect (an authorization, a capture…) in the ledger and at the provider. */
+export const newOperationId = (): string => `op_${randomId()}`;
+
+export async function insertIntent(trx: PaymentTrx, row: Insertable<PaymentIntentTable>): Promise<PaymentIntent> {
+  return rowToIntent(await trx.insertInto('payment.payment_intent').values(row).returningAll().executeTakeFirstOrThrow());
+}
+
+export async function findIntent(db: PaymentExecutor, id: string): Promise<PaymentIntent | undefined> {
+  const row = await db.selectFrom('payment.payment_intent').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+export async function listIntents(db: PaymentExecutor, filter: { bookingId?: string; limit: number }): Promise<PaymentIntent[]> {
+  let q = db.selectFrom('payment.payment_intent').selectAll();
+  if (filter.bookingId !== undefined) q = q.where('booking_id', '=', filter.bookingId);
+  const rows = await q.orderBy('seq').limit(filter.limit).execute();
+  return rows.map(rowToIntent);
+}
+
+/** Records the card being tried and claims the intent (version + 1); undefined if it moved meanwhile. */
+export async function claimForAuthorization(
+  trx: PaymentTrx,
+  intent: PaymentIntent,
+  card: CardSummary,
+  now: Date,
+): Promise<PaymentIntent | undefined> {
+  const row = await trx
+    .updateTable('payment.payment_intent')
+    .set((eb) => ({
+      card_brand: card.brand,
+      card_last4: card.last4,
+      card_exp_month: card.expMonth,
+      card_exp_year: card.expYear,
+      decline_code: null,
+      decline_message: null,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', intent.id)
+    .where('status', '=', 'requires_payment_method')
+    .where('version', '=', intent.version)
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+/**
+ * The provider's answer to an authorization claimed in this transaction (same version: the claim and
+ * its outcome are one change).
+ */
+export async function settleAuthorization(
+  trx: PaymentTrx,
+  claimed: PaymentIntent,
+  outcome: { approved: true; reference: string; at: Date } | { approved: false; declineCode: string; message: string },
+): Promise<PaymentIntent> {
+  const q = trx.updateTable('payment.payment_intent').where('id', '=', claimed.id).where('version', '=', claimed.version);
+  const row = outcome.approved
+    ? await q
+        .set({
+          status: 'requires_capture',
+          amount_capturable: claimed.amount,
+          provider_reference: outcome.reference,
+          authorized_at: outcome.at,
+        })
+        .where('status', '=', 'requires_payment_method')
+        .returningAll()
+        .executeTakeFirstOrThrow()
+    : await q.set({ decline_code: outcome.declineCode, decline_message: outcome.message }).returningAll().executeTakeFirstOrThrow();
+  return rowToIntent(row);
+}
+
+/** Captures `amount` of what `intent` (as read) has authorized; the rest is released. */
+export async function markCaptured(trx: PaymentTrx, intent: PaymentIntent, amount: number, now: Date): Promise<PaymentIntent | undefined> {
+  const row = await trx
+    .updateTable('payment.payment_intent')
+    .set((eb) => ({
+      status: 'succeeded',
+      amount_received: amount,
+      amount_capturable: 0,
+      captured_at: now,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', intent.id)
+    .where('status', '=', 'requires_capture')
+    .where('version', '=', intent.version)
+    .where('amount_capturable', '>=', amount)
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+export async function markCanceled(
+  trx: PaymentTrx,
+  intent: PaymentIntent,
+  reason: string | null,
+  now: Date,
+): Promise<PaymentIntent | undefined> {
+  const row = await trx
+    .updateTable('payment.payment_intent')
+    .set((eb) => ({
+      status: 'canceled',
+      amount_capturable: 0,
+      canceled_at: now,
+      cancellation_reason: reason,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', intent.id)
+    .where('status', '=', intent.status satisfies IntentStatus)
+    .where('version', '=', intent.version)
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+/** Adds `amount` to what was refunded, only while it stays within what was captured. */
+export async function addRefunded(trx: PaymentTrx, intentId: string, amount: number, now: Date): Promise<PaymentIntent | undefined> {
+  const row = await trx
+    .updateTable('payment.payment_intent')
+    .set((eb) => ({ amount_refunded: eb('amount_refunded', '+', amount), updated_at: now, version: eb('version', '+', 1) }))
+    .where('id', '=', intentId)
+    .where('status', '=', 'succeeded')
+    .where((eb) => eb(eb('amount_refunded', '+', amount), '<=', eb.ref('amount_received')))
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+export async function insertRefund(trx: PaymentTrx, row: Insertable<RefundTable>): Promise<Refund> {
+  return rowToRefund(await trx.insertInto('payment.refund').values(row).returningAll().executeTakeFirstOrThrow());
+}
+
+export async function listRefunds(db: PaymentExecutor, intentId: string): Promise<Refund[]> {
+  const rows = await db.selectFrom('payment.refund').selectAll().where('intent_id', '=', intentId).orderBy('seq').execute();
+  return rows.map(rowToRefund);
+}

@@ -1,0 +1,197 @@
+/** /api/v1/payments: HTTP in, use-case calls, HTTP out. Every mutation takes an Idempotency-Key. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { App } from '../../platform/http/app.js';
+import { ErrorReply, IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
+import {
+  AuthorizeBody,
+  CancelBody,
+  CaptureBody,
+  CreateIntentBody,
+  IntentList,
+  IntentParams,
+  IntentReply,
+  LedgerReply,
+  ListQuery,
+  RefundBody,
+  RefundList,
+  RefundReply,
+} from './payment.schemas.js';
+import {
+  authorizeIntent,
+  cancelIntent,
+  captureIntent,
+  createIntent,
+  findIntents,
+  getIntent,
+  getLedger,
+  getRefunds,
+  refundIntent,
+  type Idempotency,
+  type Outcome,
+  type PaymentContext,
+} from './payment.service.js';
+
+const tags = ['payment'];
+/** The booking saga (service) and back-office staff (admin) move money; nobody else. */
+const roles = ['service', 'admin'] as const;
+
+function idempotency(request: FastifyRequest): Idempotency {
+  const header = request.headers['idempotency-key'];
+  const key = Array.isArray(header) ? header[0] : header;
+  return key === undefined || key === '' ? {} : { key };
+}
+
+function send<B>(reply: FastifyReply, outcome: Outcome<B>) {
+  if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
+  return reply.status(outcome.status).send(outcome.body);
+}
+
+export function paymentRoutes(app: App, ctx: PaymentContext): void {
+  app.post(
+    '/api/v1/payments/intents',
+    {
+      schema: {
+        tags,
+        summary: 'Create a payment intent (requires_payment_method)',
+        headers: IdempotencyHeaders,
+        body: CreateIntentBody,
+        response: replies({ 201: IntentReply }),
+      },
+      config: { roles },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const outcome = await createIntent(
+        ctx,
+        { amount: b.amount, currency: b.currency, bookingId: b.booking_id, description: b.description, metadata: b.metadata },
+        idempotency(request),
+      );
+      return send(reply, outcome);
+    },
+  );
+
+  app.get(
+    '/api/v1/payments/intents',
+    {
+      schema: {
+        tags,
+        summary: 'List payment intents, oldest first (of one booking with booking_id)',
+        querystring: ListQuery,
+        response: replies({ 200: IntentList }),
+      },
+      config: { roles },
+    },
+    async (request) => ({ intents: await findIntents(ctx, { bookingId: request.query.booking_id, limit: request.query.limit ?? 100 }) }),
+  );
+
+  app.get(
+    '/api/v1/payments/intents/:intent_id',
+    {
+      schema: { tags, summary: 'Read a payment intent', params: IntentParams, response: replies({ 200: IntentReply }) },
+      config: { roles },
+    },
+    async (request) => getIntent(ctx, request.params.intent_id),
+  );
+
+  app.post(
+    '/api/v1/payments/intents/:intent_id/authorize',
+    {
+      schema: {
+        tags,
+        summary:
+          'Authorize the full amount on a card → requires_capture, or 402 PAYMENT_DECLINED (the intent stays requires_payment_method)',
+        params: IntentParams,
+        headers: IdempotencyHeaders,
+        body: AuthorizeBody,
+        response: { ...replies({ 200: IntentReply }), 402: ErrorReply },
+      },
+      config: { roles },
+    },
+    async (request, reply) => {
+      const pm = request.body.payment_method;
+      const card = { number: pm.card_number, expMonth: pm.exp_month, expYear: pm.exp_year, cvc: pm.cvc };
+      return send(reply, await authorizeIntent(ctx, request.params.intent_id, card, idempotency(request)));
+    },
+  );
+
+  app.post(
+    '/api/v1/payments/intents/:intent_id/capture',
+    {
+      schema: {
+        tags,
+        summary: 'Capture all or part of the authorization → succeeded (a partial capture releases the rest)',
+        params: IntentParams,
+        headers: IdempotencyHeaders,
+        body: Type.Optional(CaptureBody),
+        response: replies({ 200: IntentReply }),
+      },
+      config: { roles },
+    },
+    async (request, reply) => send(reply, await captureIntent(ctx, request.params.intent_id, request.body?.amount, idempotency(request))),
+  );
+
+  app.post(
+    '/api/v1/payments/intents/:intent_id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an intent not yet captured (voids the authorization) → canceled',
+        params: IntentParams,
+        headers: IdempotencyHeaders,
+        body: Type.Optional(CancelBody),
+        response: replies({ 200: IntentReply }),
+      },
+      config: { roles },
+    },
+    async (request, reply) => send(reply, await cancelIntent(ctx, request.params.intent_id, request.body?.reason, idempotency(request))),
+  );
+
+  app.post(
+    '/api/v1/payments/intents/:intent_id/refunds',
+    {
+      schema: {
+        tags,
+        summary: 'Refund all or part of what was captured and not yet refunded',
+        params: IntentParams,
+        headers: IdempotencyHeaders,
+        body: Type.Optional(RefundBody),
+        response: replies({ 201: RefundReply }),
+      },
+      config: { roles },
+    },
+    async (request, reply) =>
+      send(
+        reply,
+        await refundIntent(
+          ctx,
+          request.params.intent_id,
+          { amount: request.body?.amount, reason: request.body?.reason },
+          idempotency(request),
+        ),
+      ),
+  );
+
+  app.get(
+    '/api/v1/payments/intents/:intent_id/refunds',
+    {
+      schema: { tags, summary: 'The refunds of an intent, oldest first', params: IntentParams, response: replies({ 200: RefundList }) },
+      config: { roles },
+    },
+    async (request) => ({ refunds: await getRefunds(ctx, request.params.intent_id) }),
+  );
+
+  app.get(
+    '/api/v1/payments/intents/:intent_id/ledger',
+    {
+      schema: {
+        tags,
+        summary: 'The ledger of an intent: its entries and what they add up to',
+        params: IntentParams,
+        response: replies({ 200: LedgerReply }),
+      },
+      config: { roles },
+    },
+    async (request) => getLedger(ctx, request.params.intent_id),
+  );
+}
