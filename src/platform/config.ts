@@ -25,6 +25,7 @@ export interface Config {
   readonly dbPoolSize: number;
   readonly shutdownTimeoutMs: number;
   readonly idempotencyTtlHours: number;
+  readonly sagaRecoveryAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -152,5 +153,6 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     dbPoolSize: env.DB_POOL_SIZE ? integer('DB_POOL_SIZE', env.DB_POOL_SIZE, 1, 500) : 20,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ? integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 100, 600_000) : 4000,
     idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS ? integer('IDEMPOTENCY_TTL_HOURS', env.IDEMPOTENCY_TTL_HOURS, 1, 24 * 30) : 24,
+    sagaRecoveryAfterMs: env.SAGA_RECOVERY_AFTER_MS ? integer('SAGA_RECOVERY_AFTER_MS', env.SAGA_RECOVERY_AFTER_MS, 0, 86_400_000) : 60_000,
   };
 }

@@ -71,6 +71,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       scheduler,
       serviceUrl: serviceUrlResolver(config, () => url),
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
+      sagaRecoveryAfterMs: config.sagaRecoveryAfterMs,
     };
     await options.beforeListen?.(deps);
     const app = await buildApp({ services: modules, deps, logLevel: config.logLevel });

@@ -113,7 +113,7 @@ describe('with the inventory service stopped', () => {
     });
     expect(cancel.statusCode).toBe(200);
     expect(cancel.json<Json>()).toMatchObject({ status: 'CANCELLED' });
-    const pending = await sql<{ n: number }>`select count(*)::int as n from booking.inventory_task where done_at is null`.execute(
+    const pending = await sql<{ n: number }>`select count(*)::int as n from booking.task where done_at is null`.execute(
       inventory.database.db,
     );
     expect(pending.rows[0]!.n).toBe(1);

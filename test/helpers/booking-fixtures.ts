@@ -118,6 +118,6 @@ export async function expectReconciled(ctx: TestContext): Promise<void> {
     'active holds are the holds of active bookings',
   ).toEqual(booked.rows.map((r) => r.id));
 
-  const pending = await sql<{ n: number }>`select count(*)::int as n from booking.inventory_task where done_at is null`.execute(db);
-  expect(pending.rows[0]?.n, 'no inventory task left undone').toBe(0);
+  const pending = await sql<{ n: number }>`select count(*)::int as n from booking.task where done_at is null`.execute(db);
+  expect(pending.rows[0]?.n, 'no booking task left undone').toBe(0);
 }

@@ -45,6 +45,8 @@ export interface ServiceDeps {
   readonly idempotencyTtlMs: number;
   /** Services add their jobs here; the process starts it after listening. */
   readonly scheduler: Scheduler;
+  /** A saga untouched this long is finished or compensated by the recovery job (SAGA_RECOVERY_AFTER_MS). */
+  readonly sagaRecoveryAfterMs?: number;
 }
 
 export interface ServiceModule {

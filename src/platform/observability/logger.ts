@@ -5,7 +5,17 @@
 import type { LoggerOptions } from 'pino';
 import type { LogLevel } from '../config.js';
 
-export const PII_FIELDS = ['guest_name', 'guest_email', 'guest_phone', 'guestName', 'guestEmail', 'guestPhone'] as const;
+/** Guest PII, and card data that must never be written anywhere. */
+export const PII_FIELDS = [
+  'guest_name',
+  'guest_email',
+  'guest_phone',
+  'guestName',
+  'guestEmail',
+  'guestPhone',
+  'card_number',
+  'cvc',
+] as const;
 
 /** pino redaction paths are explicit about depth; cover PII at any depth a log object plausibly has. */
 export function piiRedactionPaths(maxDepth = 6): string[] {

@@ -15,4 +15,10 @@ export const bookingError = defineErrors({
   INVENTORY_REJECTED: { status: 400, message: 'The inventory service refused the request.' },
   INVENTORY_HOLD_LOST: { status: 409, message: 'The inventory held for this booking expired before it was confirmed.' },
   INVENTORY_SERVICE_UNAVAILABLE: { status: 503, message: 'The inventory service is unavailable; nothing was booked.' },
+  PROMO_CODE_REJECTED: { status: 400, message: 'The promo code cannot be used for this booking.' },
+  PRICING_REJECTED: { status: 400, message: 'The pricing service refused the request.' },
+  PAYMENT_DECLINED: { status: 402, message: 'The payment was declined.' },
+  PAYMENT_REJECTED: { status: 400, message: 'The payment service refused the request.' },
+  PAYMENT_REQUIRED: { status: 402, message: 'This change costs more than was paid; it needs a payment_method.' },
+  PAYMENT_SERVICE_UNAVAILABLE: { status: 503, message: 'The payment service is unavailable; nothing was charged.' },
 });

@@ -53,6 +53,12 @@ export interface Booking {
   readonly expiresAt: Date | null;
   readonly cancellationReason: string | null;
   readonly cancelledBy: string | null;
+  readonly promoCode: string | null;
+  /** Captured of the booking's payment, and refunded of that, in minor units. */
+  readonly amountCaptured: number;
+  readonly amountRefunded: number;
+  /** What a cancellation or no-show kept under the policy. */
+  readonly cancellationFee: number | null;
 }
 
 export function rowToBooking(r: Selectable<BookingTable>): Booking {
@@ -103,5 +109,9 @@ export function rowToBooking(r: Selectable<BookingTable>): Booking {
     expiresAt: r.expires_at,
     cancellationReason: r.cancellation_reason,
     cancelledBy: r.cancelled_by,
+    promoCode: r.promo_code,
+    amountCaptured: r.amount_captured,
+    amountRefunded: r.amount_refunded,
+    cancellationFee: r.cancellation_fee,
   };
 }

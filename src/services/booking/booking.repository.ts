@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import type { Insertable, Updateable } from 'kysely';
 import { rowToBooking, type Booking } from './booking.model.js';
 import type { BookingStatus } from './booking.states.js';
-import type { BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
+import type { BookingExecutor, BookingTable, BookingTrx, TaskAction } from './booking.tables.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -136,49 +136,53 @@ export async function listBookings(
   return { bookings: rows.map(rowToBooking), total: Number(count.n) };
 }
 
-export interface InventoryTask {
+export interface Task {
   readonly id: number;
   readonly bookingId: string;
-  readonly holdId: string;
-  readonly action: 'release' | 'shorten';
+  readonly action: TaskAction;
+  readonly holdId: string | null;
+  readonly intentId: string | null;
+  readonly amount: number | null;
   readonly checkOut: string | null;
+  readonly promoCode: string | null;
+  readonly callKey: string;
   readonly reason: string;
 }
 
-export async function insertInventoryTask(
-  trx: BookingTrx,
-  task: { bookingId: string; holdId: string; action: 'release' | 'shorten'; checkOut?: string; reason: string; at: Date },
-): Promise<number> {
+export type NewTask = Omit<Task, 'id' | 'holdId' | 'intentId' | 'amount' | 'checkOut' | 'promoCode'> &
+  Partial<Pick<Task, 'holdId' | 'intentId' | 'amount' | 'checkOut' | 'promoCode'>>;
+
+/** Records a call to make after commit; the same call key twice is one task. */
+export async function insertTask(trx: BookingTrx, task: NewTask, at: Date): Promise<number | undefined> {
   const row = await trx
-    .insertInto('booking.inventory_task')
+    .insertInto('booking.task')
     .values({
       booking_id: task.bookingId,
-      hold_id: task.holdId,
       action: task.action,
+      hold_id: task.holdId ?? null,
+      intent_id: task.intentId ?? null,
+      amount: task.amount ?? null,
       check_out: task.checkOut ?? null,
+      promo_code: task.promoCode ?? null,
+      call_key: task.callKey,
       reason: task.reason,
-      created_at: task.at,
+      created_at: at,
     })
+    .onConflict((oc) => oc.column('call_key').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+    .executeTakeFirst();
+  return row?.id;
 }
 
 /**
  * Claims pending tasks (all, or those of `ids`) for `leaseMs`, so two workers never run one task at
- * the same time; a worker that dies leaves its claim to lapse and the task is run again (every action
- * is idempotent at the inventory service).
+ * the same time; a worker that dies leaves its claim to lapse and the task runs again (every call
+ * carries its idempotency key, so running it twice has one effect).
  */
-export async function claimInventoryTasks(
-  db: BookingExecutor,
-  now: Date,
-  leaseMs: number,
-  limit: number,
-  ids?: readonly number[],
-): Promise<InventoryTask[]> {
+export async function claimTasks(db: BookingExecutor, now: Date, leaseMs: number, limit: number, ids?: readonly number[]): Promise<Task[]> {
   if (ids !== undefined && ids.length === 0) return [];
   let pending = db
-    .selectFrom('booking.inventory_task')
+    .selectFrom('booking.task')
     .select('id')
     .where('done_at', 'is', null)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
@@ -188,32 +192,38 @@ export async function claimInventoryTasks(
     .skipLocked();
   if (ids !== undefined) pending = pending.where('id', 'in', ids);
   const rows = await db
-    .updateTable('booking.inventory_task')
+    .updateTable('booking.task')
     .set((eb) => ({ claimed_until: new Date(now.getTime() + leaseMs), attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', pending)
-    .returning(['id', 'booking_id', 'hold_id', 'action', 'check_out', 'reason'])
+    .returningAll()
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    bookingId: r.booking_id,
-    holdId: r.hold_id,
-    action: r.action,
-    checkOut: r.check_out,
-    reason: r.reason,
-  }));
+  return rows
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({
+      id: r.id,
+      bookingId: r.booking_id,
+      action: r.action,
+      holdId: r.hold_id,
+      intentId: r.intent_id,
+      amount: r.amount,
+      checkOut: r.check_out,
+      promoCode: r.promo_code,
+      callKey: r.call_key,
+      reason: r.reason,
+    }));
 }
 
-export async function finishInventoryTask(db: BookingExecutor, id: number, now: Date, error?: string): Promise<void> {
+export async function finishTask(db: BookingExecutor, id: number, now: Date, error?: string): Promise<void> {
   await db
-    .updateTable('booking.inventory_task')
+    .updateTable('booking.task')
     .set(error === undefined ? { done_at: now, claimed_until: null, last_error: null } : { claimed_until: null, last_error: error })
     .where('id', '=', id)
     .execute();
 }
 
-export async function pendingInventoryTasks(db: BookingExecutor): Promise<number> {
+export async function pendingTasks(db: BookingExecutor): Promise<number> {
   const row = await db
-    .selectFrom('booking.inventory_task')
+    .selectFrom('booking.task')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('done_at', 'is', null)
     .executeTakeFirstOrThrow();

@@ -23,7 +23,8 @@ import {
   UpdateBookingBody,
   VersionQuery,
 } from './booking.schemas.js';
-import { changeStatus, createBooking, getBooking, updateBookingDetails, type BookingContext } from './booking.service.js';
+import { changeStatus, getBooking, updateBookingDetails, type BookingContext } from './booking.service.js';
+import { createBooking } from './saga/create-booking.saga.js';
 import type { Booking } from './booking.model.js';
 
 const tags = ['booking'];
@@ -67,7 +68,8 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     {
       schema: {
         tags,
-        summary: 'Create a booking (PENDING until confirmed; expires after 15 minutes)',
+        summary:
+          'Create a booking: with payment_method, held, priced, paid and CONFIRMED in one saga (402 when declined); without, PENDING until confirmed (expires after 15 minutes)',
         headers: IdempotencyHeaders,
         body: CreateBookingBody,
         response: replies({ 201: BookingReply }),
@@ -104,8 +106,9 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
             marketSegment: b.market_segment,
             bookingChannel: b.booking_channel,
             isHoliday: b.is_holiday,
+            promoCode: b.promo_code,
           },
-          { bookingId, autoConfirm: false, actor: { id: b.guest_id } },
+          { bookingId, autoConfirm: false, actor: { id: b.guest_id }, paymentMethod: b.payment_method },
         );
         return ok(booking, 201);
       }),
@@ -181,6 +184,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
             specialRequests: b.special_requests,
             internalNotes: b.internal_notes,
             metadata: b.metadata,
+            paymentMethod: b.payment_method,
           },
           { id: 'api' },
         );

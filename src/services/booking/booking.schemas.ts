@@ -70,6 +70,10 @@ export const BookingReply = Type.Object(
     expires_at: Nullable(IsoDateTime),
     cancellation_reason: Nullable(Type.String()),
     cancelled_by: Nullable(Type.String()),
+    cancellation_fee: Nullable(Type.Integer({ description: 'What the policy kept, minor units' })),
+    promo_code: Nullable(Type.String()),
+    amount_captured: Type.Integer(),
+    amount_refunded: Type.Integer(),
   },
   { $id: 'Booking' },
 );
@@ -80,6 +84,22 @@ const GuestFields = {
   guest_email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
   guest_phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
 };
+
+export const PaymentMethodSchema = Type.Object(
+  {
+    card_number: Type.String({
+      pattern: '^[0-9 ]{12,23}$',
+      description: 'Never stored or logged; the payment service keeps brand and last 4',
+    }),
+    exp_month: Type.Integer({ minimum: 1, maximum: 12 }),
+    exp_year: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    cvc: Type.String({ pattern: '^[0-9]{3,4}$' }),
+  },
+  {
+    additionalProperties: false,
+    description: 'A card to pay with now (the local test provider knows 4242 4242 4242 4242 and the decline cards)',
+  },
+);
 
 export const CreateBookingBody = Type.Object(
   {
@@ -105,6 +125,8 @@ export const CreateBookingBody = Type.Object(
     market_segment: Type.Optional(Type.String({ maxLength: 50 })),
     booking_channel: Type.Optional(Type.String({ maxLength: 50 })),
     is_holiday: Type.Optional(Type.Boolean()),
+    promo_code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    payment_method: Type.Optional(PaymentMethodSchema),
   },
   { additionalProperties: false },
 );
@@ -129,6 +151,7 @@ export const UpdateBookingBody = Type.Object(
     internal_notes: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    payment_method: Type.Optional(PaymentMethodSchema),
   },
   { additionalProperties: false },
 );
@@ -276,5 +299,9 @@ export function bookingToReply(b: Booking): BookingReply {
     expires_at: b.expiresAt?.toISOString() ?? null,
     cancellation_reason: b.cancellationReason,
     cancelled_by: b.cancelledBy,
+    cancellation_fee: b.cancellationFee,
+    promo_code: b.promoCode,
+    amount_captured: b.amountCaptured,
+    amount_refunded: b.amountRefunded,
   };
 }

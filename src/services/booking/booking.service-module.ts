@@ -7,23 +7,29 @@ import { bookingRoutes } from './booking.routes.js';
 import { DEFAULT_PENDING_TTL_MS, type BookingContext } from './booking.service.js';
 import type { BookingDb } from './booking.tables.js';
 import { InventoryClient } from './clients/inventory.client.js';
+import { PaymentClient } from './clients/payment.client.js';
+import { PricingClient } from './clients/pricing.client.js';
 import { bookingsCompatRoutes } from './compat/bookings.routes.js';
 import { bookingJobs } from './jobs/booking.jobs.js';
 import * as createBookings from './migrations/2026_11_25_150000_create_bookings.js';
+import * as createSagas from './migrations/2026_11_25_151000_create_sagas.js';
 
 export const bookingService: ServiceModule = {
   name: 'booking',
   title: 'Bookings: the lifecycle of every stay and seating, exact under retries and races',
   migrations: {
     schema: 'booking',
-    migrations: { '2026_11_25_150000_create_bookings': createBookings },
+    migrations: { '2026_11_25_150000_create_bookings': createBookings, '2026_11_25_151000_create_sagas': createSagas },
   },
   register: async (app, deps) => {
     const ctx: BookingContext = {
       db: deps.database.db as BookingDb,
       clock: deps.clock,
       inventory: new InventoryClient({ baseUrl: () => deps.serviceUrl('inventory') }),
+      pricing: new PricingClient({ baseUrl: () => deps.serviceUrl('pricing') }),
+      payment: new PaymentClient({ baseUrl: () => deps.serviceUrl('payment') }),
       pendingTtlMs: DEFAULT_PENDING_TTL_MS,
+      sagaRecoveryAfterMs: deps.sagaRecoveryAfterMs ?? 60_000,
       log: app.log,
     };
     const store = { db: deps.database.db, schema: 'booking', clock: deps.clock, ttlMs: deps.idempotencyTtlMs };

@@ -1,53 +1,51 @@
 /**
- * Booking use-cases. The booking service owns a booking's state and coordinates inventory, never owns
- * it: every unit a booking uses is a hold in the inventory service, reached over HTTP. No remote call
- * happens inside an open transaction (rule 7): a use-case is short local transactions around remote
- * calls, ordered so that a crash at any point leaves at worst a hold that expires, never a leak:
+ * Booking use-cases. The booking service owns a booking's state and coordinates inventory, pricing
+ * and payment, never owning them: every unit a booking uses is a hold in the inventory service, every
+ * price a quote, every charge a payment intent, each reached over HTTP. No remote call happens inside
+ * an open transaction (rule 7): a use-case is short local transactions around remote calls, ordered so
+ * that a crash at any point leaves at worst a hold that expires, never a leak:
  *
- *   create:   hold (expires) → tx: booking PENDING + history + event → [confirm hold → tx: CONFIRMED]
+ *   create:   the saga in saga/create-booking.saga.ts (hold → quote → book → pay → confirm)
  *   confirm:  confirm hold (idempotent) → tx: CONFIRMED + history + events
- *   cancel, expire, no-show:  tx: status + history + events + a release task → run the task
- *   complete: tx: COMPLETED (+ shortened stay) + a shorten task → run the task
- *   update:   new hold (confirmed if the booking is) → tx: versioned update + event + release task of
- *             the old hold → run the task; a lost race releases the new hold.
+ *   cancel, expire, no-show:  fee from the policy → tx: status + history + events + tasks (release the
+ *             hold, refund what the policy allows or void an authorization, give a promo use back)
+ *   complete: tx: COMPLETED (+ shortened stay) + a shorten task
+ *   update:   new hold (confirmed if the booking is) and a new price → tx: versioned update + event +
+ *             tasks (release the old hold, refund a lower price) ; a lost race releases the new hold.
  *
- * Tasks are written in the same transaction as the change and retried by a job until done.
+ * Tasks are written in the same transaction as the change, run right after commit, and retried by the
+ * `sync-inventory` job until done (booking.tasks.ts).
  */
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../platform/clock.js';
 import { addDays, daysBetween, isCalendarDate } from '../../platform/dates.js';
-import type { InventoryClient, Hold } from './clients/inventory.client.js';
+import type { Hold, InventoryClient } from './clients/inventory.client.js';
+import type { PaymentClient, PaymentMethod } from './clients/payment.client.js';
+import type { PricingClient } from './clients/pricing.client.js';
 import { bookingError } from './booking.errors.js';
 import { bookingPayload, event, statusChangedEvent, writeEvents, type BookingEvent } from './booking.events.js';
-import type { Booking } from './booking.model.js';
-import {
-  claimInventoryTasks,
-  finishInventoryTask,
-  findBooking,
-  insertBooking,
-  insertHistory,
-  insertInventoryTask,
-  newReference,
-  newShortId,
-  updateBooking,
-  type NewBookingRow,
-} from './booking.repository.js';
+import { rowToBooking, type Booking } from './booking.model.js';
+import { findBooking, insertHistory, insertTask, updateBooking, type NewBookingRow, type NewTask } from './booking.repository.js';
 import { ACTIVE_STATUSES, canTransition, inventoryEffect, transitionEvent, type BookingStatus } from './booking.states.js';
-import type { BookingDb, BookingTrx, VenueType } from './booking.tables.js';
+import type { BookingDb, VenueType } from './booking.tables.js';
+import { priceColumns, priceFor, type PriceSnapshot } from './booking.pricing.js';
+import { runTasks } from './booking.tasks.js';
 
 export interface BookingContext {
   readonly db: BookingDb;
   readonly clock: Clock;
   readonly inventory: InventoryClient;
+  readonly pricing: PricingClient;
+  readonly payment: PaymentClient;
   /** How long a PENDING booking lives before it expires (seed 004: 15 minutes). */
   readonly pendingTtlMs: number;
-  readonly log?: { warn(obj: object, msg: string): void };
+  /** A saga untouched this long is finished or compensated by the recovery job. */
+  readonly sagaRecoveryAfterMs: number;
+  readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
 export const DEFAULT_PENDING_TTL_MS = 15 * 60_000;
 /** A hold outlives its PENDING booking by this much, so the booking expires (and releases) first. */
 const HOLD_GRACE_SECONDS = 5 * 60;
-const TASK_LEASE_MS = 30_000;
 
 export interface Actor {
   readonly id: string;
@@ -78,6 +76,7 @@ export interface CreateBookingInput {
   readonly marketSegment?: string;
   readonly bookingChannel?: string;
   readonly isHoliday?: boolean;
+  readonly promoCode?: string;
 }
 
 export interface CreateOptions {
@@ -86,6 +85,8 @@ export interface CreateOptions {
   /** Confirm at once (no payment step), as the seed-001 surface does. */
   readonly autoConfirm: boolean;
   readonly actor: Actor;
+  /** Pay now: authorize and capture as part of the create saga (402 when declined). */
+  readonly paymentMethod?: PaymentMethod;
 }
 
 /** Today's date where the venue is (falls back to UTC for an unknown zone). */
@@ -97,11 +98,11 @@ export function todayAt(now: Date, timeZone: string): string {
   }
 }
 
-function holdKey(bookingId: string, version: number): string {
+export function holdKey(bookingId: string, version: number): string {
   return `booking:${bookingId}:hold:v${version}`;
 }
 
-function versionConflict(current: Booking | undefined, expected: number | undefined): Error {
+export function versionConflict(current: Booking | undefined, expected: number | undefined): Error {
   if (current === undefined) return bookingError('BOOKING_NOT_FOUND');
   return bookingError(
     'BOOKING_VERSION_CONFLICT',
@@ -132,12 +133,12 @@ function stayOf(input: { date: string; checkOut?: string; nights?: number }): St
 }
 
 /** What the inventory must hold for a booking, and the fields it fixes on the booking row. */
-interface Placement {
+export interface Placement {
   readonly hold: Hold;
   readonly row: Partial<NewBookingRow>;
 }
 
-async function place(
+export async function place(
   ctx: BookingContext,
   spec: {
     venueId: string;
@@ -220,7 +221,7 @@ async function place(
 }
 
 /** Releases a hold that no booking will use (a compensation); failures are left to the hold's expiry. */
-async function abandonHold(ctx: BookingContext, holdId: string, reason: string): Promise<void> {
+export async function abandonHold(ctx: BookingContext, holdId: string, reason: string): Promise<void> {
   try {
     await ctx.inventory.releaseHold(holdId, reason);
   } catch (err) {
@@ -234,128 +235,6 @@ export async function getBooking(ctx: BookingContext, id: string): Promise<Booki
   return booking;
 }
 
-export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
-  const bookingId = options.bookingId ?? randomUUID();
-  const existing = await findBooking(ctx.db, bookingId);
-  if (existing !== undefined) {
-    // A retried create whose first attempt got this far: finish it instead of starting another.
-    if (options.autoConfirm && existing.status === 'PENDING')
-      return changeStatus(ctx, existing.id, 'CONFIRMED', { actor: options.actor, reason: 'created' });
-    return existing;
-  }
-
-  const venue = await ctx.inventory.getVenue(input.venueId);
-  const expectedType = input.venueType === 'hotel' ? 'hotel' : input.venueType;
-  if (venue.type !== expectedType) {
-    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venueType}.`, {
-      venue_type: venue.type,
-    });
-  }
-  if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
-  const now = ctx.clock.now();
-  if (input.date < todayAt(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
-
-  const placement = await place(
-    ctx,
-    {
-      venueId: venue.id,
-      venueType: input.venueType,
-      date: input.date,
-      time: input.time,
-      durationMinutes: input.durationMinutes,
-      partySize: input.partySize,
-      roomTypeId: input.roomTypeId,
-      checkOut: input.checkOut,
-      nights: input.nights,
-      adults: input.adults,
-    },
-    holdKey(bookingId, 1),
-  );
-
-  let booking: Booking;
-  try {
-    booking = await ctx.db.transaction().execute(async (trx) => {
-      const created = await insertWithFreshReference(trx, {
-        id: bookingId,
-        idempotency_key: input.idempotencyKey ?? null,
-        guest_id: input.guestId,
-        guest_name: input.guestName,
-        guest_email: input.guestEmail ?? null,
-        guest_phone: input.guestPhone ?? null,
-        venue_id: venue.id,
-        venue_type: input.venueType,
-        venue_name: venue.name,
-        booking_date: input.date,
-        party_size: input.partySize,
-        status: 'PENDING',
-        currency: venue.currency,
-        payment_intent_id: null,
-        payment_status: null,
-        inventory_reservation_id: placement.hold.id,
-        inventory_status: 'HELD',
-        special_requests: input.specialRequests ?? null,
-        internal_notes: input.internalNotes ?? null,
-        adults: input.venueType === 'hotel' ? (input.adults ?? input.partySize) : null,
-        children: input.venueType === 'hotel' ? (input.children ?? 0) : null,
-        meal_plan: input.mealPlan ?? null,
-        market_segment: input.marketSegment ?? null,
-        booking_channel: input.bookingChannel ?? null,
-        is_holiday: input.isHoliday ?? null,
-        source: input.source,
-        metadata: JSON.stringify({
-          ...(input.metadata ?? {}),
-          pricing_source: input.venueType === 'hotel' ? 'inventory_nightly_price' : 'unpriced',
-        }),
-        created_at: now,
-        updated_at: now,
-        expires_at: new Date(now.getTime() + ctx.pendingTtlMs),
-        confirmed_at: null,
-        cancelled_at: null,
-        checked_in_at: null,
-        completed_at: null,
-        cancellation_reason: null,
-        cancelled_by: null,
-        room_type_id: null,
-        room_type_name: null,
-        check_in: null,
-        check_out: null,
-        nights: null,
-        room_price: null,
-        base_price: null,
-        total_price: null,
-        booking_time: null,
-        duration_minutes: null,
-        end_time: null,
-        inventory_item_id: null,
-        ...placement.row,
-      });
-      await insertHistory(trx, { bookingId, from: null, to: 'PENDING', by: options.actor.id, reason: 'created', at: now });
-      await writeEvents(trx, bookingId, [event('booking.created', bookingPayload(created), now)]);
-      return created;
-    });
-  } catch (err) {
-    await abandonHold(ctx, placement.hold.id, 'booking not created');
-    throw err;
-  }
-  if (options.autoConfirm) return changeStatus(ctx, booking.id, 'CONFIRMED', { actor: options.actor, reason: 'created' });
-  return booking;
-}
-
-async function insertWithFreshReference(trx: BookingTrx, row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>): Promise<Booking> {
-  // References are random and a clash is astronomically rare; look before inserting so that the unique
-  // indexes (the real guarantee) practically never abort the transaction.
-  for (let attempt = 0; ; attempt++) {
-    const reference = newReference(row.created_at);
-    const shortId = newShortId();
-    const clash = await trx
-      .selectFrom('booking.booking')
-      .select('id')
-      .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
-      .executeTakeFirst();
-    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
-  }
-}
-
 export interface TransitionOptions {
   readonly actor: Actor;
   readonly reason?: string | null;
@@ -364,9 +243,94 @@ export interface TransitionOptions {
   readonly cancelledBy?: string;
 }
 
+/** When a booking starts: a stay's arrival (14:00 UTC on the check-in date), or a seating's start. */
+export function arrivalOf(b: Booking): Date {
+  if (b.stay !== null) return new Date(`${b.stay.checkIn}T14:00:00Z`);
+  if (b.endTime !== null && b.durationMinutes !== null) return new Date(b.endTime.getTime() - b.durationMinutes * 60_000);
+  return new Date(`${b.date}T00:00:00Z`);
+}
+
 /**
- * Moves a booking through the state machine, with the inventory effect the transition declares.
- * An illegal transition is BOOKING_INVALID_TRANSITION naming both states and changes nothing.
+ * What a cancellation or no-show keeps of what was paid, under the venue's policy (pricing service).
+ * With pricing down: a cancellation is free and a no-show costs the first night (documented defaults).
+ */
+async function feeFor(ctx: BookingContext, b: Booking, noShow: boolean, now: Date): Promise<number> {
+  const paid = b.amountCaptured - b.amountRefunded;
+  if (paid <= 0) return 0;
+  const firstNight = b.stay?.roomPrice ?? b.price.total ?? 0;
+  const quoted = await ctx.pricing.cancellationFee({
+    venue_id: b.venue.id,
+    ...(b.stay ? { room_type_id: b.stay.roomTypeId } : {}),
+    arrival: arrivalOf(b).toISOString(),
+    at: now.toISOString(),
+    total: b.price.total ?? paid,
+    first_night: Math.min(firstNight, b.price.total ?? firstNight),
+    currency: b.price.currency,
+    no_show: noShow,
+  });
+  const fee = quoted?.fee ?? (noShow ? firstNight : 0);
+  return Math.max(0, Math.min(fee, paid));
+}
+
+/** The calls a transition leaves to make: give back inventory, settle the payment, free the promo use. */
+function settlementTasks(b: Booking, updated: Booking, to: BookingStatus, fee: number): { tasks: NewTask[]; refund: number } {
+  const tasks: NewTask[] = [];
+  const effect = inventoryEffect(to);
+  const holdId = b.inventory.holdId;
+  if (holdId !== null && effect === 'release') {
+    tasks.push({ bookingId: b.id, action: 'release_hold', holdId, callKey: `release:${holdId}`, reason: to.toLowerCase() });
+  }
+  if (
+    holdId !== null &&
+    effect === 'return_unused' &&
+    updated.stay !== null &&
+    b.stay !== null &&
+    updated.stay.checkOut < b.stay.checkOut
+  ) {
+    tasks.push({
+      bookingId: b.id,
+      action: 'shorten_stay',
+      holdId,
+      checkOut: updated.stay.checkOut,
+      callKey: `shorten:${holdId}:${updated.stay.checkOut}`,
+      reason: 'early departure',
+    });
+  }
+  let refund = 0;
+  const intentId = b.payment.intentId;
+  if (intentId !== null && (to === 'CANCELLED' || to === 'NO_SHOW' || to === 'EXPIRED')) {
+    const paid = b.amountCaptured - b.amountRefunded;
+    if (paid > 0) {
+      refund = paid - fee;
+      if (refund > 0) {
+        tasks.push({
+          bookingId: b.id,
+          action: 'refund_payment',
+          intentId,
+          amount: refund,
+          callKey: `booking:${b.id}:refund:${to.toLowerCase()}`,
+          reason: to.toLowerCase(),
+        });
+      }
+    } else if (b.payment.status === 'requires_capture' || b.payment.status === 'requires_payment_method') {
+      tasks.push({ bookingId: b.id, action: 'void_payment', intentId, callKey: `booking:${b.id}:void`, reason: to.toLowerCase() });
+    }
+  }
+  if (b.promoCode !== null && (to === 'CANCELLED' || to === 'EXPIRED')) {
+    tasks.push({
+      bookingId: b.id,
+      action: 'release_promo',
+      promoCode: b.promoCode,
+      callKey: `promo:${b.promoCode}:${b.id}:release`,
+      reason: to.toLowerCase(),
+    });
+  }
+  return { tasks, refund };
+}
+
+/**
+ * Moves a booking through the state machine, with the inventory and payment effects the transition
+ * declares. An illegal transition is INVALID_STATUS_TRANSITION naming both states and changes nothing.
  */
 export async function changeStatus(ctx: BookingContext, id: string, to: BookingStatus, options: TransitionOptions): Promise<Booking> {
   const current = await getBooking(ctx, id);
@@ -381,6 +345,8 @@ export async function changeStatus(ctx: BookingContext, id: string, to: BookingS
     await ctx.inventory.confirmHold(current.inventory.holdId);
   }
   const now = ctx.clock.now();
+  // What the policy keeps is asked before the transaction: no remote call inside one.
+  const fee = to === 'CANCELLED' || to === 'NO_SHOW' ? await feeFor(ctx, current, to === 'NO_SHOW', now) : 0;
   const reason = options.reason ?? null;
   const { booking, taskIds } = await ctx.db.transaction().execute(async (trx) => {
     const changes: Parameters<typeof updateBooking>[3] = { status: to, updated_at: now };
@@ -404,61 +370,62 @@ export async function changeStatus(ctx: BookingContext, id: string, to: BookingS
           cancellation_reason: reason,
           cancelled_by: options.cancelledBy ?? options.actor.id,
           expires_at: null,
+          cancellation_fee: fee,
         });
         break;
-      case 'EXPIRED':
       case 'NO_SHOW':
+        Object.assign(changes, { expires_at: null, cancellation_fee: fee });
+        break;
+      case 'EXPIRED':
         Object.assign(changes, { expires_at: null });
         break;
       case 'PENDING':
         break;
     }
     if (effect === 'release' && current.inventory.holdId !== null) Object.assign(changes, { inventory_status: 'RELEASED' });
-    const updated = await updateBooking(
+    const guarded = await updateBooking(
       trx,
       id,
       { version: options.expectedVersion ?? current.version, statuses: [current.status] },
       changes,
     );
-    if (updated === undefined) throw versionConflict(await findBooking(trx, id), options.expectedVersion);
+    if (guarded === undefined) throw versionConflict(await findBooking(trx, id), options.expectedVersion);
+    const { tasks, refund } = settlementTasks(current, guarded, to, fee);
+    let updated = guarded;
+    if (refund > 0 || tasks.some((t) => t.action === 'void_payment')) {
+      // The refund or void is decided here and carried out by its task: the booking says so now.
+      const settled = await trx
+        .updateTable('booking.booking')
+        .set({
+          amount_refunded: current.amountRefunded + refund,
+          payment_status:
+            refund > 0
+              ? refund === current.amountCaptured - current.amountRefunded && fee === 0
+                ? 'refunded'
+                : 'partially_refunded'
+              : 'canceled',
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      updated = rowToBooking(settled);
+    }
     await insertHistory(trx, { bookingId: id, from: current.status, to, by: options.actor.id, reason, at: now });
     const events: BookingEvent[] = [statusChangedEvent(updated, current.status, reason, options.actor.id, now)];
     const specific = transitionEvent(to);
-    if (specific !== undefined) events.push(event(specific, { ...bookingPayload(updated), reason }, now));
+    if (specific !== undefined)
+      events.push(
+        event(specific, { ...bookingPayload(updated), reason, ...(fee > 0 ? { fee } : {}), ...(refund > 0 ? { refund } : {}) }, now),
+      );
     await writeEvents(trx, id, events);
-    const tasks: number[] = [];
-    if (current.inventory.holdId !== null) {
-      if (effect === 'release') {
-        tasks.push(
-          await insertInventoryTask(trx, {
-            bookingId: id,
-            holdId: current.inventory.holdId,
-            action: 'release',
-            reason: to.toLowerCase(),
-            at: now,
-          }),
-        );
-      } else if (
-        effect === 'return_unused' &&
-        updated.stay !== null &&
-        current.stay !== null &&
-        updated.stay.checkOut < current.stay.checkOut
-      ) {
-        tasks.push(
-          await insertInventoryTask(trx, {
-            bookingId: id,
-            holdId: current.inventory.holdId,
-            action: 'shorten',
-            checkOut: updated.stay.checkOut,
-            reason: 'early departure',
-            at: now,
-          }),
-        );
-      }
+    const ids: number[] = [];
+    for (const t of tasks) {
+      const taskId = await insertTask(trx, t, now);
+      if (taskId !== undefined) ids.push(taskId);
     }
-    return { booking: updated, taskIds: tasks };
+    return { booking: updated, taskIds: ids };
   });
-  await runInventoryTasks(ctx, taskIds);
+  await runTasks(ctx, taskIds);
   return booking;
 }
 
@@ -473,31 +440,6 @@ function earlyDeparture(b: Booking, now: Date): Record<string, unknown> {
     nights: daysBetween(b.stay.checkIn, newCheckOut),
     metadata: JSON.stringify({ ...b.metadata, early_departure: { booked_check_out: b.stay.checkOut, departed: newCheckOut } }),
   };
-}
-
-/** Carries out pending inventory tasks (those of `ids`, or any); failures stay pending for the job. */
-export async function runInventoryTasks(
-  ctx: BookingContext,
-  ids?: readonly number[],
-  limit = 100,
-): Promise<{ done: number; failed: number }> {
-  const now = ctx.clock.now();
-  const tasks = await ctx.db.transaction().execute((trx) => claimInventoryTasks(trx, now, TASK_LEASE_MS, limit, ids));
-  let done = 0;
-  let failed = 0;
-  for (const task of tasks) {
-    try {
-      if (task.action === 'release') await ctx.inventory.releaseHold(task.holdId, task.reason);
-      else await ctx.inventory.shortenStay(task.holdId, task.checkOut!);
-      await finishInventoryTask(ctx.db, task.id, ctx.clock.now());
-      done++;
-    } catch (err) {
-      failed++;
-      await finishInventoryTask(ctx.db, task.id, ctx.clock.now(), (err as Error).message);
-      ctx.log?.warn({ err, task: task.id }, 'inventory task failed; it will be retried');
-    }
-  }
-  return { done, failed };
 }
 
 export interface BookingChanges {
@@ -516,6 +458,8 @@ export interface BookingChanges {
   readonly specialRequests?: string | null;
   readonly internalNotes?: string | null;
   readonly metadata?: Record<string, unknown>;
+  /** Pays the new total when a change costs more than was paid. */
+  readonly paymentMethod?: PaymentMethod;
 }
 
 const MODIFIABLE: readonly BookingStatus[] = ['PENDING', 'CONFIRMED'];
@@ -556,6 +500,8 @@ export async function updateBookingDetails(
     (changes.adults !== undefined && changes.adults !== stay?.adults);
 
   let placement: Placement | undefined;
+  let price: PriceSnapshot | undefined;
+  let newIntent: { id: string; amount: number } | undefined;
   if (moves) {
     if (date !== current.date && date < now.toISOString().slice(0, 10))
       throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
@@ -578,13 +524,58 @@ export async function updateBookingDetails(
       },
       holdKey(id, expectedVersion + 1),
     );
-    if (current.status === 'CONFIRMED') {
-      try {
-        await ctx.inventory.confirmHold(placement.hold.id);
-      } catch (err) {
-        await abandonHold(ctx, placement.hold.id, 'booking update failed');
-        throw err;
+    const held = placement;
+    try {
+      // Re-quoted without the promo code (its use is already this booking's); its discount carries over.
+      const quoted = await priceFor(ctx, {
+        venueId: current.venue.id,
+        venueType: current.venue.type,
+        currency: current.price.currency,
+        roomTypeId: held.row.room_type_id,
+        checkIn: held.row.check_in,
+        checkOut: held.row.check_out,
+        nightlyPrice: held.row.room_price,
+        nights: held.row.nights,
+        date,
+        time: held.row.booking_time,
+        partySize: changes.partySize ?? current.partySize,
+      });
+      const carried = Math.min(current.price.discount, quoted.total ?? 0);
+      price = {
+        ...quoted,
+        discount: quoted.discount + carried,
+        total: quoted.total === null ? null : quoted.total - carried,
+        promoCode: current.promoCode,
+      };
+      const paid = current.amountCaptured - current.amountRefunded;
+      if (paid > 0 && (price.total ?? 0) > paid) {
+        // It costs more than was paid: charge the new total on a new payment, refund the old one in full.
+        if (changes.paymentMethod === undefined) {
+          throw bookingError(
+            'PAYMENT_REQUIRED',
+            `The changed booking costs ${price.total} ${price.currency}; ${paid} was paid. Send a payment_method to pay the new total.`,
+            {
+              new_total: price.total,
+              paid,
+            },
+          );
+        }
+        const intent = await ctx.payment.createIntent(
+          { amount: price.total!, currency: price.currency, booking_id: id, description: `Booking ${current.reference} (changed)` },
+          `booking:${id}:intent:v${expectedVersion + 1}`,
+        );
+        await ctx.payment.authorize(intent.id, changes.paymentMethod, `booking:${id}:authorize:v${expectedVersion + 1}`);
+        await ctx.payment.capture(intent.id, `booking:${id}:capture:v${expectedVersion + 1}`);
+        newIntent = { id: intent.id, amount: price.total! };
       }
+      if (current.status === 'CONFIRMED') await ctx.inventory.confirmHold(held.hold.id);
+    } catch (err) {
+      await abandonHold(ctx, held.hold.id, 'booking update failed');
+      if (newIntent !== undefined)
+        await ctx.payment
+          .refund(newIntent.id, newIntent.amount, 'booking update failed', `booking:${id}:refund:v${expectedVersion + 1}`)
+          .catch(() => undefined);
+      throw err;
     }
   }
 
@@ -596,43 +587,99 @@ export async function updateBookingDetails(
       if (changes.guestPhone !== undefined) row.guest_phone = changes.guestPhone;
       if (changes.specialRequests !== undefined) row.special_requests = changes.specialRequests;
       if (changes.internalNotes !== undefined) row.internal_notes = changes.internalNotes;
-      if (changes.metadata !== undefined) row.metadata = JSON.stringify({ ...current.metadata, ...changes.metadata });
+      let metadata: Record<string, unknown> =
+        changes.metadata !== undefined ? { ...current.metadata, ...changes.metadata } : current.metadata;
       if (changes.partySize !== undefined) row.party_size = changes.partySize;
       if (changes.children !== undefined) row.children = changes.children;
       if (changes.adults !== undefined) row.adults = changes.adults;
       if (stay !== null && (changes.adults !== undefined || changes.children !== undefined) && changes.partySize === undefined) {
         row.party_size = (changes.adults ?? stay.adults) + (changes.children ?? stay.children);
       }
+      const tasks: NewTask[] = [];
       if (placement !== undefined) {
         Object.assign(row, placement.row, {
           booking_date: date,
           inventory_reservation_id: placement.hold.id,
           inventory_status: current.status === 'CONFIRMED' ? 'CONFIRMED' : 'HELD',
         });
+        if (current.inventory.holdId !== null) {
+          tasks.push({
+            bookingId: id,
+            action: 'release_hold',
+            holdId: current.inventory.holdId,
+            callKey: `release:${current.inventory.holdId}`,
+            reason: 'booking changed',
+          });
+        }
       }
+      if (price !== undefined) {
+        const columns = priceColumns(price, metadata, undefined);
+        metadata = JSON.parse(columns.metadata) as Record<string, unknown>;
+        Object.assign(row, {
+          base_price: columns.base_price,
+          discount_amount: columns.discount_amount,
+          tax_amount: columns.tax_amount,
+          total_price: columns.total_price,
+        });
+        const paid = current.amountCaptured - current.amountRefunded;
+        const intentId = current.payment.intentId;
+        if (newIntent !== undefined && intentId !== null) {
+          tasks.push({
+            bookingId: id,
+            action: 'refund_payment',
+            intentId,
+            amount: paid,
+            callKey: `booking:${id}:refund:v${expectedVersion + 1}`,
+            reason: 'replaced by a new payment',
+          });
+          metadata = {
+            ...metadata,
+            replaced_payment_intents: [...((metadata.replaced_payment_intents as string[] | undefined) ?? []), intentId],
+          };
+          Object.assign(row, {
+            payment_intent_id: newIntent.id,
+            payment_status: 'succeeded',
+            amount_captured: newIntent.amount,
+            amount_refunded: 0,
+          });
+        } else if (paid > 0 && intentId !== null && price.total !== null && price.total < paid) {
+          const refund = paid - price.total;
+          tasks.push({
+            bookingId: id,
+            action: 'refund_payment',
+            intentId,
+            amount: refund,
+            callKey: `booking:${id}:refund:v${expectedVersion + 1}`,
+            reason: 'booking changed',
+          });
+          Object.assign(row, { amount_refunded: current.amountRefunded + refund, payment_status: 'partially_refunded' });
+        }
+      }
+      if (changes.metadata !== undefined || price !== undefined) row.metadata = JSON.stringify(metadata);
       const updated = await updateBooking(trx, id, { version: expectedVersion, statuses: MODIFIABLE }, row);
       if (updated === undefined) throw versionConflict(await findBooking(trx, id), expectedVersion);
       await writeEvents(trx, id, [
-        event('booking.updated', { ...bookingPayload(updated), changed: Object.keys(changes), changed_by: actor.id }, now),
+        event(
+          'booking.updated',
+          { ...bookingPayload(updated), changed: Object.keys(changes).filter((k) => k !== 'paymentMethod'), changed_by: actor.id },
+          now,
+        ),
       ]);
-      const tasks: number[] = [];
-      if (placement !== undefined && current.inventory.holdId !== null) {
-        tasks.push(
-          await insertInventoryTask(trx, {
-            bookingId: id,
-            holdId: current.inventory.holdId,
-            action: 'release',
-            reason: 'booking changed',
-            at: now,
-          }),
-        );
+      const ids: number[] = [];
+      for (const t of tasks) {
+        const taskId = await insertTask(trx, t, now);
+        if (taskId !== undefined) ids.push(taskId);
       }
-      return { booking: updated, taskIds: tasks };
+      return { booking: updated, taskIds: ids };
     });
-    await runInventoryTasks(ctx, taskIds);
+    await runTasks(ctx, taskIds);
     return booking;
   } catch (err) {
     if (placement !== undefined) await abandonHold(ctx, placement.hold.id, 'booking update failed');
+    if (newIntent !== undefined)
+      await ctx.payment
+        .refund(newIntent.id, newIntent.amount, 'booking update failed', `booking:${id}:refund:v${expectedVersion + 1}`)
+        .catch(() => undefined);
     throw err;
   }
 }

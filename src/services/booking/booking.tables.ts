@@ -59,6 +59,10 @@ export interface BookingTable {
   expires_at: Date | null;
   cancellation_reason: string | null;
   cancelled_by: string | null;
+  promo_code: ColumnType<string | null, string | null | undefined, string | null>;
+  amount_captured: ColumnType<number, number | undefined, number>;
+  amount_refunded: ColumnType<number, number | undefined, number>;
+  cancellation_fee: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface StatusHistoryTable {
@@ -81,12 +85,18 @@ export interface OutboxEventTable {
   published_at: Date | null;
 }
 
-export interface InventoryTaskTable {
+export type TaskAction = 'release_hold' | 'shorten_stay' | 'refund_payment' | 'void_payment' | 'release_promo';
+
+export interface TaskTable {
   id: Generated<number>;
   booking_id: string;
-  hold_id: string;
-  action: 'release' | 'shorten';
+  action: TaskAction;
+  hold_id: string | null;
+  intent_id: string | null;
+  amount: number | null;
   check_out: string | null;
+  promo_code: string | null;
+  call_key: string;
   reason: string;
   created_at: Date;
   claimed_until: Date | null;
@@ -95,8 +105,23 @@ export interface InventoryTaskTable {
   done_at: Date | null;
 }
 
+export type SagaStatus = 'running' | 'completed' | 'compensated';
+
+export interface SagaTable {
+  id: string;
+  booking_id: string;
+  kind: 'create';
+  status: SagaStatus;
+  step: string;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  outcome: string | null;
+  started_at: Date;
+  updated_at: Date;
+}
+
 export interface BookingDB {
-  'booking.inventory_task': InventoryTaskTable;
+  'booking.task': TaskTable;
+  'booking.saga': SagaTable;
   'booking.booking': BookingTable;
   'booking.booking_status_history': StatusHistoryTable;
   'booking.outbox_event': OutboxEventTable;

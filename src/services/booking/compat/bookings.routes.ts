@@ -11,7 +11,8 @@ import { IsoDate } from '../../../platform/http/schemas.js';
 import { bookingError } from '../booking.errors.js';
 import type { Booking } from '../booking.model.js';
 import { findByShortId, listBookings } from '../booking.repository.js';
-import { changeStatus, createBooking, updateBookingDetails, type BookingContext } from '../booking.service.js';
+import { changeStatus, updateBookingDetails, type BookingContext } from '../booking.service.js';
+import { createBooking } from '../saga/create-booking.saga.js';
 
 const tags = ['compat: bookings (seed 001)'];
 const COMPAT_GUEST = 'seed-001-guest';

@@ -1,7 +1,9 @@
 /** The booking service's scheduled jobs (run once across replicas by the platform scheduler). */
 import { purgeExpiredKeys } from '../../../platform/db/idempotency.js';
 import type { Job } from '../../../platform/jobs/scheduler.js';
-import { completeFinishedStays, expirePendingBookings, runInventoryTasks, type BookingContext } from '../booking.service.js';
+import { completeFinishedStays, expirePendingBookings, type BookingContext } from '../booking.service.js';
+import { runTasks } from '../booking.tasks.js';
+import { recoverSagas } from '../saga/create-booking.saga.js';
 
 export function bookingJobs(ctx: BookingContext): Job[] {
   return [
@@ -19,9 +21,15 @@ export function bookingJobs(ctx: BookingContext): Job[] {
     },
     {
       name: 'sync-inventory',
-      description: 'Retry releases and shortened stays the inventory service did not take yet',
+      description: 'Retry the calls booking changes left to make (release, shorten, refund, void, promo) until done',
       schedule: { everyMs: 15_000 },
-      run: async () => runInventoryTasks(ctx),
+      run: async () => runTasks(ctx),
+    },
+    {
+      name: 'recover-sagas',
+      description: 'Finish or compensate create-booking sagas stuck past the recovery timeout (a crash, a service down)',
+      schedule: { everyMs: 30_000 },
+      run: async () => recoverSagas(ctx),
     },
     {
       name: 'purge-booking-idempotency-keys',

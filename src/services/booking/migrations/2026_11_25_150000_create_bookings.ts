@@ -85,25 +85,34 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`create index booking_status_history_booking on booking.booking_status_history (booking_id, id)`.execute(db);
 
-  // Commands to the inventory service decided by a booking change, written in the same transaction as
-  // the change and carried out after commit (and retried by a job until done): nothing a cancelled or
-  // changed booking held can leak, whatever crashes when.
+  // Calls to other services decided by a booking change (release a hold, shorten a stay, refund,
+  // void an authorization, give a promo use back), written in the same transaction as the change and
+  // carried out after commit, retried by a job until done: nothing a cancelled or changed booking held
+  // can leak, whatever crashes when. Each carries the idempotency key of its remote call.
   await sql`
-    create table booking.inventory_task (
+    create table booking.task (
       id bigint generated always as identity primary key,
       booking_id uuid not null references booking.booking (id),
-      hold_id uuid not null,
-      action text not null check (action in ('release', 'shorten')),
+      action text not null check (action in ('release_hold', 'shorten_stay', 'refund_payment', 'void_payment', 'release_promo')),
+      hold_id uuid,
+      intent_id text,
+      amount bigint check (amount > 0),
       check_out date,
+      promo_code text,
+      call_key text not null unique,
       reason text not null,
       created_at timestamptz not null,
       claimed_until timestamptz,
       attempts int not null default 0,
       last_error text,
       done_at timestamptz,
-      check ((action = 'shorten') = (check_out is not null))
+      check ((action in ('release_hold', 'shorten_stay')) = (hold_id is not null)),
+      check ((action = 'shorten_stay') = (check_out is not null)),
+      check ((action in ('refund_payment', 'void_payment')) = (intent_id is not null)),
+      check ((action = 'refund_payment') = (amount is not null)),
+      check ((action = 'release_promo') = (promo_code is not null))
     )`.execute(db);
-  await sql`create index inventory_task_pending on booking.inventory_task (id) where done_at is null`.execute(db);
+  await sql`create index task_pending on booking.task (id) where done_at is null`.execute(db);
 
   // The transactional outbox: a state change and its event commit together; a relay publishes later.
   await sql`

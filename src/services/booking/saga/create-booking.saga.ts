@@ -1,0 +1,460 @@
+/**
+ * The create-booking saga: short local steps, each idempotent (a stable key per remote call, so a
+ * retried step is answered, not repeated), each with its compensation, with its progress stored in
+ * `booking.saga` so that a crash at any point ends consistent — the recovery job (`recover-sagas`)
+ * finishes a saga that got as far as an authorized payment and compensates one that did not.
+ *
+ *   started → held (inventory hold) → quoted (pricing, or the default price, flagged) → promo_redeemed
+ *   → booked (booking PENDING + history + event, one transaction) → intent_created → authorized
+ *   → completed (hold confirmed, payment captured, booking CONFIRMED, one transaction)
+ *
+ * Compensation: void the authorization, release the hold, give the promo use back, and — when the
+ * booking row exists — cancel it with the reason (so a declined card leaves a CANCELLED booking that
+ * says why, no active hold, no uncaptured intent).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { AppError } from '../../../platform/errors.js';
+import { bookingError } from '../booking.errors.js';
+import { bookingPayload, event, statusChangedEvent, writeEvents } from '../booking.events.js';
+import type { Booking } from '../booking.model.js';
+import { priceColumns, priceFor } from '../booking.pricing.js';
+import {
+  findBooking,
+  insertBooking,
+  insertHistory,
+  newReference,
+  newShortId,
+  updateBooking,
+  type NewBookingRow,
+} from '../booking.repository.js';
+import {
+  changeStatus,
+  holdKey,
+  place,
+  todayAt,
+  type BookingContext,
+  type CreateBookingInput,
+  type CreateOptions,
+} from '../booking.service.js';
+import type { BookingTrx, SagaTable } from '../booking.tables.js';
+
+export const CREATE_STEPS = ['started', 'held', 'quoted', 'promo_redeemed', 'booked', 'intent_created', 'authorized', 'completed'] as const;
+export type CreateStep = (typeof CREATE_STEPS)[number];
+
+interface SagaData {
+  hold_id?: string;
+  promo_code?: string | null;
+  intent_id?: string;
+  payment_required?: boolean;
+  auto_confirm?: boolean;
+  actor?: string;
+}
+
+type SagaRow = Selectable<SagaTable>;
+
+/**
+ * Fault injection for the crash tests: with INNKEEPER_FAULT_CRASH_AFTER=<step>, the process kills
+ * itself (SIGKILL, no cleanup) right after that step is recorded. Never set in production.
+ */
+function crashPoint(step: CreateStep): void {
+  if (process.env.INNKEEPER_FAULT_CRASH_AFTER === step) process.kill(process.pid, 'SIGKILL');
+}
+
+async function recordStep(
+  db: BookingContext['db'] | BookingTrx,
+  sagaId: string,
+  step: CreateStep,
+  data: SagaData,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('booking.saga')
+    .set({ step, data: JSON.stringify(data), updated_at: at })
+    .where('id', '=', sagaId)
+    .execute();
+}
+
+async function endSaga(
+  db: BookingContext['db'] | BookingTrx,
+  sagaId: string,
+  status: 'completed' | 'compensated',
+  outcome: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('booking.saga')
+    .set({ status, step: status === 'completed' ? 'completed' : 'compensated', outcome, updated_at: at })
+    .where('id', '=', sagaId)
+    .execute();
+}
+
+async function findSaga(db: BookingContext['db'], bookingId: string): Promise<SagaRow | undefined> {
+  return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', 'create').executeTakeFirst();
+}
+
+async function insertWithFreshReference(trx: BookingTrx, row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>): Promise<Booking> {
+  // References are random and a clash is astronomically rare; look before inserting so that the unique
+  // indexes (the real guarantee) practically never abort the transaction.
+  for (let attempt = 0; ; attempt++) {
+    const reference = newReference(row.created_at);
+    const shortId = newShortId();
+    const clash = await trx
+      .selectFrom('booking.booking')
+      .select('id')
+      .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
+      .executeTakeFirst();
+    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
+  }
+}
+
+export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
+  const bookingId = options.bookingId ?? randomUUID();
+  const prior = await findSaga(ctx.db, bookingId);
+  if (prior !== undefined) {
+    // A retry of a create whose first attempt died: finish or compensate it, then answer as it ended.
+    await settleSaga(ctx, prior);
+    const booking = await findBooking(ctx.db, bookingId);
+    if (booking === undefined)
+      throw bookingError('BOOKING_INVALID', 'This booking request could not be completed; send it again with a new idempotency key.');
+    return booking;
+  }
+
+  const venue = await ctx.inventory.getVenue(input.venueId);
+  if (venue.type !== input.venueType) {
+    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venueType}.`, {
+      venue_type: venue.type,
+    });
+  }
+  if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
+  const now = ctx.clock.now();
+  if (input.date < todayAt(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
+
+  const sagaId = randomUUID();
+  const data: SagaData = {
+    payment_required: options.paymentMethod !== undefined,
+    auto_confirm: options.autoConfirm,
+    actor: options.actor.id,
+  };
+  await ctx.db
+    .insertInto('booking.saga')
+    .values({
+      id: sagaId,
+      booking_id: bookingId,
+      kind: 'create',
+      status: 'running',
+      step: 'started',
+      data: JSON.stringify(data),
+      outcome: null,
+      started_at: now,
+      updated_at: now,
+    })
+    .execute();
+
+  // 1. hold — compensation: release it (it also expires by itself).
+  let placement;
+  try {
+    placement = await place(
+      ctx,
+      {
+        venueId: venue.id,
+        venueType: input.venueType,
+        date: input.date,
+        time: input.time,
+        durationMinutes: input.durationMinutes,
+        partySize: input.partySize,
+        roomTypeId: input.roomTypeId,
+        checkOut: input.checkOut,
+        nights: input.nights,
+        adults: input.adults,
+      },
+      holdKey(bookingId, 1),
+    );
+  } catch (err) {
+    await endSaga(ctx.db, sagaId, 'compensated', `not held: ${(err as Error).message}`, ctx.clock.now());
+    throw err;
+  }
+  data.hold_id = placement.hold.id;
+  await recordStep(ctx.db, sagaId, 'held', data, ctx.clock.now());
+  crashPoint('held');
+
+  try {
+    // 2. quote — no compensation; pricing down means the default price, flagged.
+    const price = await priceFor(ctx, {
+      venueId: venue.id,
+      venueType: input.venueType,
+      currency: venue.currency,
+      roomTypeId: placement.row.room_type_id,
+      checkIn: placement.row.check_in,
+      checkOut: placement.row.check_out,
+      nightlyPrice: placement.row.room_price,
+      nights: placement.row.nights,
+      date: input.date,
+      time: placement.row.booking_time,
+      partySize: input.partySize,
+      promoCode: input.promoCode,
+    });
+    await recordStep(ctx.db, sagaId, 'quoted', data, ctx.clock.now());
+    crashPoint('quoted');
+
+    // 3. promo — compensation: give the use back.
+    if (price.promoCode !== null) {
+      data.promo_code = price.promoCode;
+      await recordStep(ctx.db, sagaId, 'quoted', data, ctx.clock.now());
+      await ctx.pricing.redeemPromo(price.promoCode, bookingId);
+      await recordStep(ctx.db, sagaId, 'promo_redeemed', data, ctx.clock.now());
+      crashPoint('promo_redeemed');
+    }
+
+    // 4. book — one transaction: the booking, its history, its event, and the saga's progress.
+    const at = ctx.clock.now();
+    const columns = priceColumns(price, input.metadata ?? {}, input.promoCode);
+    await ctx.db.transaction().execute(async (trx) => {
+      const created = await insertWithFreshReference(trx, {
+        id: bookingId,
+        idempotency_key: input.idempotencyKey ?? null,
+        guest_id: input.guestId,
+        guest_name: input.guestName,
+        guest_email: input.guestEmail ?? null,
+        guest_phone: input.guestPhone ?? null,
+        venue_id: venue.id,
+        venue_type: input.venueType,
+        venue_name: venue.name,
+        booking_date: input.date,
+        party_size: input.partySize,
+        status: 'PENDING',
+        payment_intent_id: null,
+        payment_status: null,
+        inventory_reservation_id: placement.hold.id,
+        inventory_status: 'HELD',
+        special_requests: input.specialRequests ?? null,
+        internal_notes: input.internalNotes ?? null,
+        adults: input.venueType === 'hotel' ? (input.adults ?? input.partySize) : null,
+        children: input.venueType === 'hotel' ? (input.children ?? 0) : null,
+        meal_plan: input.mealPlan ?? null,
+        market_segment: input.marketSegment ?? null,
+        booking_channel: input.bookingChannel ?? null,
+        is_holiday: input.isHoliday ?? null,
+        source: input.source,
+        created_at: at,
+        updated_at: at,
+        expires_at: new Date(at.getTime() + ctx.pendingTtlMs),
+        confirmed_at: null,
+        cancelled_at: null,
+        checked_in_at: null,
+        completed_at: null,
+        cancellation_reason: null,
+        cancelled_by: null,
+        room_type_id: null,
+        room_type_name: null,
+        check_in: null,
+        check_out: null,
+        nights: null,
+        room_price: null,
+        booking_time: null,
+        duration_minutes: null,
+        end_time: null,
+        inventory_item_id: null,
+        ...placement.row,
+        ...columns,
+      });
+      await insertHistory(trx, { bookingId, from: null, to: 'PENDING', by: options.actor.id, reason: 'created', at });
+      await writeEvents(trx, bookingId, [
+        event(
+          'booking.created',
+          {
+            ...bookingPayload(created),
+            pricing_source: columns.base_price === null && price.source === 'default' ? 'unpriced' : price.source,
+            ...(price.source === 'default' ? { pricing_fallback: true } : {}),
+          },
+          at,
+        ),
+      ]);
+      await recordStep(trx, sagaId, 'booked', data, at);
+    });
+    crashPoint('booked');
+  } catch (err) {
+    await compensate(ctx, sagaId, bookingId, data, reasonOf(err));
+    throw err;
+  }
+
+  // 5. pay — compensation: void the authorization (and everything before).
+  const booking = (await findBooking(ctx.db, bookingId))!;
+  const amount = booking.price.total ?? 0;
+  if (options.paymentMethod !== undefined && amount > 0) {
+    try {
+      const intent = await ctx.payment.createIntent(
+        { amount, currency: booking.price.currency, booking_id: bookingId, description: `Booking ${booking.reference}` },
+        `booking:${bookingId}:intent`,
+      );
+      data.intent_id = intent.id;
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('booking.booking')
+          .set({ payment_intent_id: intent.id, payment_status: intent.status })
+          .where('id', '=', bookingId)
+          .execute();
+        await recordStep(trx, sagaId, 'intent_created', data, ctx.clock.now());
+      });
+      crashPoint('intent_created');
+      const authorized = await ctx.payment.authorize(intent.id, options.paymentMethod, `booking:${bookingId}:authorize`);
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx.updateTable('booking.booking').set({ payment_status: authorized.status }).where('id', '=', bookingId).execute();
+        await recordStep(trx, sagaId, 'authorized', data, ctx.clock.now());
+      });
+      crashPoint('authorized');
+    } catch (err) {
+      await compensate(ctx, sagaId, bookingId, data, reasonOf(err));
+      throw err;
+    }
+    return finish(ctx, sagaId, bookingId, data);
+  }
+  if (options.autoConfirm) return finish(ctx, sagaId, bookingId, data);
+  // Not paid now: the booking waits PENDING for confirmation (or expires and gives everything back).
+  await endSaga(ctx.db, sagaId, 'completed', 'pending confirmation', ctx.clock.now());
+  return booking;
+}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof AppError) {
+    const d = err.details as { decline_code?: string } | undefined;
+    return d?.decline_code ? `${err.message} (${d.decline_code})` : err.message;
+  }
+  return (err as Error).message;
+}
+
+/**
+ * The last step: confirm the hold, capture the payment, and move the booking to CONFIRMED. A hold that
+ * was lost meanwhile (expired) makes the saga compensate: the payment is voided or refunded.
+ */
+async function finish(ctx: BookingContext, sagaId: string, bookingId: string, data: SagaData): Promise<Booking> {
+  const booking = (await findBooking(ctx.db, bookingId))!;
+  if (booking.status !== 'PENDING') {
+    await endSaga(
+      ctx.db,
+      sagaId,
+      booking.status === 'CANCELLED' || booking.status === 'EXPIRED' ? 'compensated' : 'completed',
+      `booking ${booking.status}`,
+      ctx.clock.now(),
+    );
+    return booking;
+  }
+  try {
+    if (booking.inventory.holdId !== null) await ctx.inventory.confirmHold(booking.inventory.holdId);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'INVENTORY_HOLD_LOST') {
+      await compensate(ctx, sagaId, bookingId, data, 'the inventory hold expired before the booking was confirmed');
+      throw err;
+    }
+    throw err; // inventory unavailable: the saga stays running; recovery finishes it
+  }
+  let captured = 0;
+  let paymentStatus = booking.payment.status;
+  if (data.intent_id !== undefined) {
+    const intent = await ctx.payment.capture(data.intent_id, `booking:${bookingId}:capture`);
+    captured = intent.amount_received;
+    paymentStatus = intent.status;
+  }
+  const now = ctx.clock.now();
+  return ctx.db.transaction().execute(async (trx) => {
+    const updated = await updateBooking(
+      trx,
+      bookingId,
+      { statuses: ['PENDING'] },
+      {
+        status: 'CONFIRMED',
+        confirmed_at: now,
+        updated_at: now,
+        expires_at: null,
+        inventory_status: booking.inventory.holdId !== null ? 'CONFIRMED' : booking.inventory.status,
+        amount_captured: captured,
+        payment_status: paymentStatus,
+      },
+    );
+    if (updated === undefined) {
+      // Expired or cancelled while we paid: the other change won; its tasks return what it held.
+      await endSaga(trx, sagaId, 'compensated', 'booking changed while confirming', now);
+      return (await findBooking(trx, bookingId))!;
+    }
+    const by = data.actor ?? 'system';
+    await insertHistory(trx, { bookingId, from: 'PENDING', to: 'CONFIRMED', by, reason: 'created', at: now });
+    await writeEvents(trx, bookingId, [
+      statusChangedEvent(updated, 'PENDING', 'created', by, now),
+      event('booking.confirmed', { ...bookingPayload(updated), reason: 'created' }, now),
+    ]);
+    await endSaga(trx, sagaId, 'completed', 'confirmed', now);
+    return updated;
+  });
+}
+
+/** Undoes what the saga did, newest first. Failures leave the saga running for the recovery job. */
+async function compensate(ctx: BookingContext, sagaId: string, bookingId: string, data: SagaData, reason: string): Promise<void> {
+  const booking = await findBooking(ctx.db, bookingId);
+  if (booking !== undefined && (booking.status === 'PENDING' || booking.status === 'CONFIRMED')) {
+    // Cancelling writes the tasks that void the payment, release the hold and give the promo back.
+    await changeStatus(ctx, bookingId, 'CANCELLED', { actor: { id: 'system' }, reason, cancelledBy: 'system' }).catch((err: unknown) =>
+      ctx.log?.error({ err, booking: bookingId }, 'compensation could not cancel the booking; recovery will retry'),
+    );
+    if (booking.payment.intentId === null && data.intent_id !== undefined) {
+      await ctx.payment.cancel(data.intent_id, reason, `booking:${bookingId}:void`).catch(() => undefined);
+    }
+  } else if (booking === undefined) {
+    if (data.intent_id !== undefined) await ctx.payment.cancel(data.intent_id, reason, `booking:${bookingId}:void`);
+    if (data.hold_id !== undefined) await ctx.inventory.releaseHold(data.hold_id, reason);
+    if (data.promo_code) await ctx.pricing.releasePromo(data.promo_code, bookingId);
+  }
+  const after = await findBooking(ctx.db, bookingId);
+  if (after === undefined || after.status !== 'PENDING') await endSaga(ctx.db, sagaId, 'compensated', reason, ctx.clock.now());
+}
+
+/** Brings one unfinished saga to an end: forward when it was paid (or needs no payment), back otherwise. */
+export async function settleSaga(ctx: BookingContext, saga: SagaRow): Promise<'completed' | 'compensated' | 'unchanged'> {
+  if (saga.status !== 'running') return 'unchanged';
+  const data = saga.data as SagaData;
+  const step = saga.step as CreateStep;
+  try {
+    if (step === 'authorized') {
+      await finish(ctx, saga.id, saga.booking_id, data);
+      return 'completed';
+    }
+    if (step === 'intent_created' && data.intent_id !== undefined) {
+      const intent = await ctx.payment.getIntent(data.intent_id);
+      if (intent.status === 'requires_capture' || intent.status === 'succeeded') {
+        await finish(ctx, saga.id, saga.booking_id, data);
+        return 'completed';
+      }
+    }
+    if (step === 'booked' && data.payment_required !== true) {
+      if (data.auto_confirm === true) await finish(ctx, saga.id, saga.booking_id, data);
+      else await endSaga(ctx.db, saga.id, 'completed', 'pending confirmation', ctx.clock.now());
+      return 'completed';
+    }
+    // Before a successful authorization (the card is never stored, so it cannot be retried): undo.
+    await compensate(ctx, saga.id, saga.booking_id, data, `the booking could not be completed (stopped after step ${step})`);
+    return 'compensated';
+  } catch (err) {
+    ctx.log?.warn({ err, saga: saga.id }, 'saga recovery failed; it will be retried');
+    return 'unchanged';
+  }
+}
+
+/** The recovery job: sagas untouched for `sagaRecoveryAfterMs` are finished or compensated. */
+export async function recoverSagas(ctx: BookingContext, limit = 100): Promise<{ completed: number; compensated: number; pending: number }> {
+  const cutoff = new Date(ctx.clock.now().getTime() - ctx.sagaRecoveryAfterMs);
+  const stuck = await ctx.db
+    .selectFrom('booking.saga')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where('updated_at', '<=', cutoff)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+  const result = { completed: 0, compensated: 0, pending: 0 };
+  for (const saga of stuck) {
+    const outcome = await settleSaga(ctx, saga);
+    if (outcome === 'completed') result.completed++;
+    else if (outcome === 'compensated') result.compensated++;
+    else result.pending++;
+  }
+  return result;
+}
