@@ -30,6 +30,7 @@ import {
   type Idempotency,
   type Outcome,
   type PaymentContext,
+  wasReplayed,
 } from './payment.service.js';
 
 const tags = ['payment'];
@@ -42,7 +43,15 @@ function idempotency(request: FastifyRequest): Idempotency {
   return key === undefined || key === '' ? {} : { key };
 }
 
-function send<B>(reply: FastifyReply, outcome: Outcome<B>) {
+/** Sends a mutation's answer; a replayed one (success or refusal) says so in `idempotent-replayed`. */
+async function send<B>(reply: FastifyReply, run: () => Promise<Outcome<B>>) {
+  let outcome: Outcome<B>;
+  try {
+    outcome = await run();
+  } catch (err) {
+    if (wasReplayed(err)) void reply.header('idempotent-replayed', 'true');
+    throw err;
+  }
   if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
   return reply.status(outcome.status).send(outcome.body);
 }
@@ -62,12 +71,13 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const outcome = await createIntent(
-        ctx,
-        { amount: b.amount, currency: b.currency, bookingId: b.booking_id, description: b.description, metadata: b.metadata },
-        idempotency(request),
+      return send(reply, () =>
+        createIntent(
+          ctx,
+          { amount: b.amount, currency: b.currency, bookingId: b.booking_id, description: b.description, metadata: b.metadata },
+          idempotency(request),
+        ),
       );
-      return send(reply, outcome);
     },
   );
 
@@ -111,7 +121,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     async (request, reply) => {
       const pm = request.body.payment_method;
       const card = { number: pm.card_number, expMonth: pm.exp_month, expYear: pm.exp_year, cvc: pm.cvc };
-      return send(reply, await authorizeIntent(ctx, request.params.intent_id, card, idempotency(request)));
+      return send(reply, () => authorizeIntent(ctx, request.params.intent_id, card, idempotency(request)));
     },
   );
 
@@ -128,7 +138,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, await captureIntent(ctx, request.params.intent_id, request.body?.amount, idempotency(request))),
+    async (request, reply) => send(reply, () => captureIntent(ctx, request.params.intent_id, request.body?.amount, idempotency(request))),
   );
 
   app.post(
@@ -144,7 +154,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, await cancelIntent(ctx, request.params.intent_id, request.body?.reason, idempotency(request))),
+    async (request, reply) => send(reply, () => cancelIntent(ctx, request.params.intent_id, request.body?.reason, idempotency(request))),
   );
 
   app.post(
@@ -161,14 +171,8 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       config: { roles },
     },
     async (request, reply) =>
-      send(
-        reply,
-        await refundIntent(
-          ctx,
-          request.params.intent_id,
-          { amount: request.body?.amount, reason: request.body?.reason },
-          idempotency(request),
-        ),
+      send(reply, () =>
+        refundIntent(ctx, request.params.intent_id, { amount: request.body?.amount, reason: request.body?.reason }, idempotency(request)),
       ),
   );
 

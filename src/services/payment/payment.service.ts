@@ -79,8 +79,19 @@ async function once<B>(ctx: PaymentContext, scope: string, idem: Idempotency, re
           (trx) => effect(trx as unknown as PaymentTrx, now),
         );
   // A refusal committed as an answer (a decline), or replayed from the key: raise it as it was first raised.
-  if (isStoredError(outcome.body)) throw new AppError(outcome.body.error.code, outcome.body.error.message, outcome.body.error.details);
+  if (isStoredError(outcome.body)) {
+    const err = new AppError(outcome.body.error.code, outcome.body.error.message, outcome.body.error.details);
+    if (outcome.replayed) replayedErrors.add(err);
+    throw err;
+  }
   return outcome as Outcome<B>;
+}
+
+const replayedErrors = new WeakSet<Error>();
+
+/** Whether a refusal was replayed from an earlier request with the same idempotency key. */
+export function wasReplayed(err: unknown): boolean {
+  return err instanceof Error && replayedErrors.has(err);
 }
 
 function notFound(id: string): AppError {
