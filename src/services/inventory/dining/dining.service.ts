@@ -5,7 +5,8 @@
  * Taking a table is decided in SQL: the best free table is selected (smallest that seats the party,
  * then lowest id) and inserted as an allocation; if a concurrent request took that table meanwhile,
  * the EXCLUDE constraint raises 23P01, the insert is rolled back to a savepoint and the next best
- * table is tried. Before refusing, expired holds blocking a fitting table are reclaimed. Pacing (at
+ * table is tried. A table blocked only by expired holds counts as free: taking it reclaims them first
+ * (`expireDueHolds`), so an expired hold never causes a refusal or a worse fit. Pacing (at
  * most N new covers per slot) is counted under a transaction-level advisory lock per venue and slot.
  */
 import { randomUUID } from 'node:crypto';
@@ -36,7 +37,7 @@ import { candidateSlots, durationFor, parseTime, placeSeating, type SlotCandidat
 import {
   countSlots,
   coversStarting,
-  expiredHoldsInTheWay,
+  expiredHoldsOnTable,
   findFreeTable,
   insertAllocation,
   lockPacingSlot,
@@ -325,7 +326,10 @@ async function planSeating(trx: InventoryTrx, r: DiningHoldRequest, now: Date): 
   };
 }
 
-/** Takes the best free table for the window, retrying on the next one when a concurrent request wins. */
+/**
+ * Takes the best free table for the window, retrying on the next one when a concurrent request wins.
+ * Expired holds in the way are reclaimed on the table chosen, so they never push a party to a worse table.
+ */
 async function allocateTable(
   trx: InventoryTrx,
   ctx: InventoryContext,
@@ -334,15 +338,9 @@ async function allocateTable(
   r: DiningHoldRequest,
   now: Date,
 ): Promise<FreeTable> {
-  let reclaimed = false;
   for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
-    const table = await findFreeTable(trx, seating.window);
+    const table = await findFreeTable(trx, seating.window, now);
     if (table === undefined) {
-      if (!reclaimed) {
-        reclaimed = true;
-        const expired = await expiredHoldsInTheWay(trx, seating.window, now);
-        if ((await expireDueHolds(trx, ctx.holdKinds, now, { holdIds: expired })) > 0) continue;
-      }
       throw diningError(
         'NO_TABLE_AVAILABLE',
         `No table for a party of ${r.partySize} is free at ${r.date} ${r.time} for ${seating.durationMinutes} minutes.`,
@@ -353,6 +351,8 @@ async function allocateTable(
     await sql`savepoint dining_allocation`.execute(trx);
     try {
       await lockTable(trx, table.id);
+      const expired = await expiredHoldsOnTable(trx, table.id, seating.window, now);
+      if (expired.length > 0) await expireDueHolds(trx, ctx.holdKinds, now, { holdIds: expired });
       await insertAllocation(trx, {
         holdId,
         tableId: table.id,

@@ -210,3 +210,18 @@ export function candidateSlots(settings: SlotSettings, date: string): SlotCandid
   }
   return out.sort((a, b) => a.minute - b.minute);
 }
+
+/** The venue-local calendar date and minute of an instant (for "today" and "tonight"). */
+export function localDateAndMinute(at: Date, timeZone: string): { date: string; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, minute: Number(get('hour')) * 60 + Number(get('minute')) };
+}

@@ -1,8 +1,8 @@
 /**
  * SQL for table allocations: which table is free for a window, taking one, giving it back, and the
  * set-based slot availability of a day. An allocation of a HELD hold past its expiry still blocks its
- * table until it is reclaimed (`expireDueHolds`); reads that answer "is it free" count it as free,
- * because the next request for it reclaims it before deciding.
+ * table in the database until it is reclaimed (`expireDueHolds`); every query that answers "is it
+ * free" counts it as free, because taking the table reclaims it first.
  */
 import { sql } from 'kysely';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
@@ -25,8 +25,11 @@ export interface FreeTable {
   readonly maxSeats: number;
 }
 
-/** The best free table for the window: the smallest that seats the party, then the lowest id. */
-export async function findFreeTable(trx: InventoryTrx, w: SeatingWindow): Promise<FreeTable | undefined> {
+/**
+ * The best free table for the window: the smallest that seats the party, then the lowest id. A table
+ * blocked only by HELD holds past their expiry counts as free; the caller reclaims them before taking it.
+ */
+export async function findFreeTable(trx: InventoryTrx, w: SeatingWindow, now: Date): Promise<FreeTable | undefined> {
   const { rows } = await sql<FreeTable>`
     select t.id, t.name, t.area, t.min_seats as "minSeats", t.max_seats as "maxSeats"
     from inventory.dining_table t
@@ -35,7 +38,9 @@ export async function findFreeTable(trx: InventoryTrx, w: SeatingWindow): Promis
       and (${w.area ?? null}::text is null or t.area = ${w.area ?? null})
       and not exists (
         select 1 from inventory.table_allocation a
-        where a.table_id = t.id and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil}))
+        join inventory.hold h on h.id = a.hold_id
+        where a.table_id = t.id and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil})
+          and not (h.status = 'HELD' and h.expires_at <= ${now}))
     order by t.max_seats, t.id
     limit 1`.execute(trx);
   return rows[0];
@@ -50,17 +55,14 @@ export async function lockTable(trx: InventoryTrx, tableId: string): Promise<voi
   await sql`select 1 from inventory.dining_table where id = ${tableId} for no key update`.execute(trx);
 }
 
-/** HELD holds past their expiry whose allocations block a fitting table during the window. */
-export async function expiredHoldsInTheWay(trx: InventoryTrx, w: SeatingWindow, now: Date): Promise<string[]> {
+/** HELD holds past their expiry whose allocations still block this table during the window. */
+export async function expiredHoldsOnTable(trx: InventoryTrx, tableId: string, w: SeatingWindow, now: Date): Promise<string[]> {
   const { rows } = await sql<{ hold_id: string }>`
-    select distinct a.hold_id
+    select a.hold_id
     from inventory.table_allocation a
     join inventory.hold h on h.id = a.hold_id
-    join inventory.dining_table t on t.id = a.table_id
-    where a.venue_id = ${w.venueId} and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil})
-      and h.status = 'HELD' and h.expires_at <= ${now}
-      and t.active and t.min_seats <= ${w.party} and ${w.party} <= t.max_seats
-      and (${w.area ?? null}::text is null or t.area = ${w.area ?? null})`.execute(trx);
+    where a.table_id = ${tableId} and a.active and a.during && tstzrange(${w.start}, ${w.blockedUntil})
+      and h.status = 'HELD' and h.expires_at <= ${now}`.execute(trx);
   return rows.map((r) => r.hold_id);
 }
 
