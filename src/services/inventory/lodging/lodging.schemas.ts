@@ -120,8 +120,9 @@ const StayRuleSchema = Type.Object(
   {
     from: IsoDate,
     to: Type.String({ format: 'date', description: 'YYYY-MM-DD, exclusive' }),
-    min_stay: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])),
-    max_stay: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 365 }), Type.Null()])),
+    // Absent means no limit. (Not nullable: the app's type coercion would read 0 as null.)
+    min_stay: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Fewest nights for a stay arriving in the range' })),
+    max_stay: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: 'Most nights for a stay arriving in the range' })),
     closed_to_arrival: Type.Optional(Type.Boolean()),
     closed_to_departure: Type.Optional(Type.Boolean()),
   },

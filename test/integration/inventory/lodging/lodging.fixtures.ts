@@ -99,18 +99,19 @@ export async function snapshot(db: AnyDB): Promise<Record<string, unknown[]>> {
  * (HELD or CONFIRMED) is exactly reserved − reserved_direct; and reserved_direct is exactly the
  * succeeded /rooms operations plus the logged adjustments. Returns the violations (empty = fine).
  */
-export async function invariantViolations(db: AnyDB): Promise<unknown[]> {
+export async function invariantViolations(db: AnyDB, roomTypeId?: string): Promise<unknown[]> {
+  const only = (column: string) => (roomTypeId === undefined ? sql`true` : sql`${sql.ref(column)} = ${roomTypeId}`);
   const { rows } = await sql`
     with held as (
       select hn.room_type_id, hn.night, sum(hn.quantity)::int as q from inventory.hold_night hn
-      join inventory.hold h on h.id = hn.hold_id where h.status in ('HELD', 'CONFIRMED') group by 1, 2
+      join inventory.hold h on h.id = hn.hold_id where h.status in ('HELD', 'CONFIRMED') and ${only('hn.room_type_id')} group by 1, 2
     ), ops as (
       select o.room_type_id, (o.check_in + i) as night,
         sum(case o.operation when 'RESERVE' then 1 else -1 end)::int as q
       from inventory.room_operation o cross join generate_series(0, o.check_out - o.check_in - 1) as i
-      where o.status = 'SUCCESS' group by 1, 2
+      where o.status = 'SUCCESS' and ${only('o.room_type_id')} group by 1, 2
     ), adj as (
-      select room_type_id, night, sum(delta)::int as q from inventory.room_night_adjustment group by 1, 2
+      select room_type_id, night, sum(delta)::int as q from inventory.room_night_adjustment where ${only('room_type_id')} group by 1, 2
     )
     select rn.room_type_id, rn.night, rn.capacity, rn.reserved, rn.reserved_direct,
       coalesce(held.q, 0) as held, coalesce(ops.q, 0) + coalesce(adj.q, 0) as direct
@@ -118,7 +119,7 @@ export async function invariantViolations(db: AnyDB): Promise<unknown[]> {
     left join held using (room_type_id, night)
     left join ops using (room_type_id, night)
     left join adj using (room_type_id, night)
-    where not (rn.reserved >= 0 and rn.reserved <= rn.capacity and rn.reserved_direct >= 0 and rn.reserved_direct <= rn.reserved
+    where ${only('rn.room_type_id')} and not (rn.reserved >= 0 and rn.reserved <= rn.capacity and rn.reserved_direct >= 0 and rn.reserved_direct <= rn.reserved
       and rn.reserved - rn.reserved_direct = coalesce(held.q, 0)
       and rn.reserved_direct = coalesce(ops.q, 0) + coalesce(adj.q, 0))`.execute(db);
   const orphans = await sql`
@@ -128,6 +129,6 @@ export async function invariantViolations(db: AnyDB): Promise<unknown[]> {
   return [...rows, ...orphans.rows];
 }
 
-export async function expectInvariants(db: AnyDB): Promise<void> {
-  expect(await invariantViolations(db)).toEqual([]);
+export async function expectInvariants(db: AnyDB, roomTypeId?: string): Promise<void> {
+  expect(await invariantViolations(db, roomTypeId)).toEqual([]);
 }
