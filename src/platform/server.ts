@@ -79,7 +79,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;
     scheduler.log = app.log;
-    if (options.runJobs !== false) await scheduler.start();
+    // Start-up runs of every job go on in the background: the process answers at once, and a stop
+    // during them waits for the run in flight (Scheduler.stop).
+    if (options.runJobs !== false) void scheduler.start().catch((err: unknown) => app.log.error({ err }, 'scheduler failed to start'));
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -90,7 +92,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
       close: () =>
         (closing ??= (async () => {
-          scheduler.stop();
+          await scheduler.stop();
           try {
             await app.close();
           } finally {

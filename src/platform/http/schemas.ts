@@ -20,8 +20,9 @@ export const Uuid = Type.String({ format: 'uuid' });
 
 /** Standard replies for a route on /api/v1: the success schema plus the error shape. */
 export function replies<S extends Record<number, unknown>>(success: S) {
-  return { ...success, 400: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply, 503: ErrorReply } as S & {
+  return { ...success, 400: ErrorReply, 402: ErrorReply, 404: ErrorReply, 409: ErrorReply, 422: ErrorReply, 503: ErrorReply } as S & {
     400: typeof ErrorReply;
+    402: typeof ErrorReply;
     404: typeof ErrorReply;
     409: typeof ErrorReply;
     422: typeof ErrorReply;

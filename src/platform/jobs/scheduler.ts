@@ -44,7 +44,9 @@ export class Scheduler {
   readonly #jobs = new Map<string, Job>();
   readonly #due = new Map<string, Date>();
   readonly #running = new Set<string>();
+  readonly #inFlight = new Set<Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
 
   /** Set once the process has a logger (the app's). */
   log: FastifyBaseLogger | undefined;
@@ -68,9 +70,11 @@ export class Scheduler {
     const now = this.clock.now();
     const runs: JobRun[] = [];
     for (const job of this.#jobs.values()) {
+      if (this.#stopped) break;
       runs.push(await this.runNow(job.name));
       this.#due.set(job.name, nextDue(job.schedule, now));
     }
+    if (this.#stopped) return runs;
     this.#timer = setInterval(() => {
       this.tick().catch((err: unknown) => this.log?.error({ err }, 'scheduler tick failed'));
     }, pollMs);
@@ -78,9 +82,12 @@ export class Scheduler {
     return runs;
   }
 
-  stop(): void {
+  /** Stops scheduling and waits for the runs in flight, so the database is closed under none of them. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   /** Runs the jobs that are due by the clock. */
@@ -102,21 +109,28 @@ export class Scheduler {
     if (job === undefined) throw new Error(`unknown job ${name} (known: ${[...this.#jobs.keys()].join(', ')})`);
     if (this.#running.has(name)) return { job: name, ran: false };
     this.#running.add(name);
+    const run = this.#runLocked(job);
+    this.#inFlight.add(run);
     try {
-      if (this.database.kind === 'pglite') return await this.#execute(job);
-      return await this.database.db.connection().execute(async (conn) => {
-        const key = lockKey(name);
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(conn);
-        if (rows[0]?.locked !== true) return { job: name, ran: false };
-        try {
-          return await this.#execute(job);
-        } finally {
-          await sql`select pg_advisory_unlock(${key})`.execute(conn);
-        }
-      });
+      return await run;
     } finally {
+      this.#inFlight.delete(run);
       this.#running.delete(name);
     }
+  }
+
+  async #runLocked(job: Job): Promise<JobRun> {
+    if (this.database.kind === 'pglite') return this.#execute(job);
+    return this.database.db.connection().execute(async (conn) => {
+      const key = lockKey(job.name);
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${key}) as locked`.execute(conn);
+      if (rows[0]?.locked !== true) return { job: job.name, ran: false };
+      try {
+        return await this.#execute(job);
+      } finally {
+        await sql`select pg_advisory_unlock(${key})`.execute(conn);
+      }
+    });
   }
 
   async #execute(job: Job): Promise<JobRun> {
