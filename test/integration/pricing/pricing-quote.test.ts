@@ -31,12 +31,12 @@ const stay = (venue: string, roomType: string, checkIn: string, checkOut: string
 /** The contract's arithmetic, checked on every quote of this file. */
 function consistent(q: Json): void {
   const sum = (xs: Json[]) => xs.reduce((a, x) => a + (x.amount as number), 0);
-  expect(q.base).toBe(sum(q.lines));
-  expect(q.discount).toBe(sum(q.discounts));
-  expect(q.tax).toBe(sum(q.taxes.filter((t: Json) => !t.inclusive)));
-  expect(q.tax_included).toBe(sum(q.taxes.filter((t: Json) => t.inclusive)));
+  expect(q.base).toBe(sum(q.lines as Json[]));
+  expect(q.discount).toBe(sum(q.discounts as Json[]));
+  expect(q.tax).toBe(sum((q.taxes as Json[]).filter((t: Json) => !t.inclusive)));
+  expect(q.tax_included).toBe(sum((q.taxes as Json[]).filter((t: Json) => t.inclusive)));
   expect(q.total).toBe(q.base - q.discount + q.tax);
-  for (const n of [q.base, q.discount, q.tax, q.total, ...q.lines.map((l: Json) => l.amount)])
+  for (const n of [q.base, q.discount, q.tax, q.total, ...(q.lines as Json[]).map((l: Json) => l.amount as number)])
     expect(Number.isInteger(n) && n >= 0).toBe(true);
 }
 
@@ -90,7 +90,7 @@ describe('a quote from one rule at a time', () => {
       adjustment_bps: 2_500,
     });
     const r = await stay('q-season', 'q-season-dbl', '2026-03-02', '2026-03-06');
-    expect(r.body.lines.map((l: Json) => l.amount)).toEqual([10_000, 12_500, 12_500, 10_000]);
+    expect((r.body.lines as Json[]).map((l: Json) => l.amount as number)).toEqual([10_000, 12_500, 12_500, 10_000]);
     expect(r.body.lines[1].description).toBe('Night of 2026-03-03 (Spring +25%)');
     expect(r.body.total).toBe(45_000);
     consistent(r.body);
@@ -118,7 +118,7 @@ describe('a quote from one rule at a time', () => {
       currency: 'GBP',
     });
     const r = await stay('q-event', 'q-event-dbl', '2026-03-01', '2026-03-05');
-    expect(r.body.lines.map((l: Json) => [l.amount, l.description])).toEqual([
+    expect((r.body.lines as Json[]).map((l: Json): unknown[] => [l.amount, l.description])).toEqual([
       [10_000, 'Night of 2026-03-01'],
       [25_000, 'Night of 2026-03-02 (Festival)'],
       [40_000, 'Night of 2026-03-03 (Gala)'],
@@ -132,7 +132,7 @@ describe('a quote from one rule at a time', () => {
     await create('/api/v1/pricing/weekday-rules', { venue_id: 'q-weekend', name: 'Weekend', weekdays: [5, 6], adjustment_bps: 2_000 });
     // 2026-03-05 Thu, 06 Fri, 07 Sat, 08 Sun.
     const r = await stay('q-weekend', 'q-weekend-dbl', '2026-03-05', '2026-03-09');
-    expect(r.body.lines.map((l: Json) => l.amount)).toEqual([9_999, 11_999, 11_999, 9_999]);
+    expect((r.body.lines as Json[]).map((l: Json) => l.amount as number)).toEqual([9_999, 11_999, 11_999, 9_999]);
     expect(r.body.lines[1].description).toBe('Night of 2026-03-06 (Weekend +20%)');
     expect(r.body.total).toBe(43_996);
     consistent(r.body);
@@ -284,7 +284,7 @@ describe('every rule at once', () => {
     //   total = 83 025 + 1 750 = 84 775
     const r = await stay('q-all', 'q-all-dbl', '2026-06-29', '2026-07-06', { promo_code: 'Summer10' });
     expect(r.status).toBe(200);
-    expect(r.body.lines.map((l: Json) => l.amount)).toEqual([10_000, 10_000, 12_500, 12_500, 15_000, 30_000, 12_500]);
+    expect((r.body.lines as Json[]).map((l: Json) => l.amount as number)).toEqual([10_000, 10_000, 12_500, 12_500, 15_000, 30_000, 12_500]);
     expect(r.body.lines[4].description).toBe('Night of 2026-07-03 (Summer +25%, Weekend +20%)');
     expect(r.body.discounts).toEqual([
       { kind: 'length_of_stay', description: 'Week: 10% off stays of 7+ nights', amount: 10_250 },
