@@ -25,7 +25,7 @@ import { bookingError } from './booking.errors.js';
 import { bookingPayload, event, statusChangedEvent, writeEvents, type BookingEvent } from './booking.events.js';
 import { rowToBooking, type Booking } from './booking.model.js';
 import { findBooking, insertHistory, insertTask, updateBooking, type NewBookingRow, type NewTask } from './booking.repository.js';
-import { ACTIVE_STATUSES, canTransition, inventoryEffect, transitionEvent, type BookingStatus } from './booking.states.js';
+import { canTransition, inventoryEffect, transitionEvent, type BookingStatus } from './booking.states.js';
 import type { BookingDb, VenueType } from './booking.tables.js';
 import { priceColumns, priceFor, type PriceSnapshot } from './booking.pricing.js';
 import { runTasks } from './booking.tasks.js';
@@ -684,52 +684,46 @@ export async function updateBookingDetails(
   }
 }
 
+/**
+ * Moves each booking to `to` on the system's behalf; one that another change moved meanwhile is
+ * skipped (the other change won, which is fine). Returns how many moved.
+ */
+async function transitionEach(ctx: BookingContext, ids: readonly { id: string }[], to: BookingStatus, reason: string): Promise<number> {
+  let moved = 0;
+  for (const { id } of ids) {
+    try {
+      await changeStatus(ctx, id, to, { actor: { id: 'system' }, reason });
+      moved++;
+    } catch (err) {
+      ctx.log?.warn({ err, booking: id, to }, 'a scheduled status change was skipped');
+    }
+  }
+  return moved;
+}
+
 /** Expires PENDING bookings past their expiry and returns what they held. */
 export async function expirePendingBookings(ctx: BookingContext, limit = 200): Promise<number> {
-  const now = ctx.clock.now();
   const due = await ctx.db
     .selectFrom('booking.booking')
     .select('id')
     .where('status', '=', 'PENDING')
-    .where('expires_at', '<=', now)
+    .where('expires_at', '<=', ctx.clock.now())
     .orderBy('expires_at')
     .limit(limit)
     .execute();
-  let expired = 0;
-  for (const { id } of due) {
-    try {
-      await changeStatus(ctx, id, 'EXPIRED', { actor: { id: 'system' }, reason: 'not confirmed before it expired' });
-      expired++;
-    } catch (err) {
-      // Confirmed or cancelled meanwhile: the other change won, which is fine.
-      ctx.log?.warn({ err, booking: id }, 'could not expire booking');
-    }
-  }
-  return expired;
+  return transitionEach(ctx, due, 'EXPIRED', 'not confirmed before it expired');
 }
 
-/** The seed-001 daily job: stays past check-out still CONFIRMED become COMPLETED. */
+/** The seed-001 daily job: stays past check-out still CONFIRMED (or checked in) become COMPLETED. */
 export async function completeFinishedStays(ctx: BookingContext, limit = 500): Promise<number> {
-  const today = ctx.clock.now().toISOString().slice(0, 10);
   const due = await ctx.db
     .selectFrom('booking.booking')
     .select('id')
     .where('status', 'in', ['CONFIRMED', 'CHECKED_IN'])
     .where('venue_type', '=', 'hotel')
-    .where('check_out', '<=', today)
+    .where('check_out', '<=', ctx.clock.now().toISOString().slice(0, 10))
     .orderBy('check_out')
     .limit(limit)
     .execute();
-  let completed = 0;
-  for (const { id } of due) {
-    try {
-      await changeStatus(ctx, id, 'COMPLETED', { actor: { id: 'system' }, reason: 'stay ended' });
-      completed++;
-    } catch (err) {
-      ctx.log?.warn({ err, booking: id }, 'could not complete stay');
-    }
-  }
-  return completed;
+  return transitionEach(ctx, due, 'COMPLETED', 'stay ended');
 }
-
-export { ACTIVE_STATUSES };
