@@ -17,7 +17,13 @@ import type {
   WeekdayRule,
 } from './pricing.model.js';
 
+/** A reply field that may be null. */
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/**
+ * A request field that may be null: `nullable: true`, not a union with null — under the app's
+ * `coerceTypes` a union's first branch would turn null into 0 or "" before the null branch is tried.
+ */
+export const NullableIn = <T extends TSchema>(t: T) => Type.Unsafe<Static<T> | null>({ ...t, nullable: true });
 
 export const VenueId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'A venue of the inventory service' });
 export const RoomTypeId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'A room type of the inventory service' });
@@ -118,14 +124,14 @@ export const OverrideList = list(OverrideReply);
 export const CreateOverrideBody = Type.Object(
   {
     venue_id: VenueId,
-    rate_plan_id: Type.Optional(Nullable(Uuid)),
+    rate_plan_id: Type.Optional(NullableIn(Uuid)),
     name: Name,
     from: { ...IsoDate, description: 'First night covered' },
     to: { ...IsoDate, description: 'First night no longer covered: the override covers [from, to)' },
     kind: OverrideKind,
-    nightly_price: Type.Optional(Nullable({ ...Money, description: 'kind price: the night’s price, minor units' })),
-    currency: Type.Optional(Nullable(Currency)),
-    adjustment_bps: Type.Optional(Nullable(AdjustmentBps)),
+    nightly_price: Type.Optional(NullableIn({ ...Money, description: 'kind price: the night’s price, minor units' })),
+    currency: Type.Optional(NullableIn(Currency)),
+    adjustment_bps: Type.Optional(NullableIn(AdjustmentBps)),
   },
   { additionalProperties: false },
 );
@@ -135,9 +141,9 @@ export const PatchOverrideBody = Type.Object(
     from: Type.Optional(IsoDate),
     to: Type.Optional(IsoDate),
     kind: Type.Optional(OverrideKind),
-    nightly_price: Type.Optional(Nullable(Money)),
-    currency: Type.Optional(Nullable(Currency)),
-    adjustment_bps: Type.Optional(Nullable(AdjustmentBps)),
+    nightly_price: Type.Optional(NullableIn(Money)),
+    currency: Type.Optional(NullableIn(Currency)),
+    adjustment_bps: Type.Optional(NullableIn(AdjustmentBps)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -182,7 +188,7 @@ export const WeekdayRuleReply = Type.Object(
 export const WeekdayRuleList = list(WeekdayRuleReply);
 const NonZeroAdjustment = Type.Integer({ ...AdjustmentBps, not: { const: 0 } });
 export const CreateWeekdayRuleBody = Type.Object(
-  { venue_id: VenueId, rate_plan_id: Type.Optional(Nullable(Uuid)), name: Name, weekdays: Weekdays, adjustment_bps: NonZeroAdjustment },
+  { venue_id: VenueId, rate_plan_id: Type.Optional(NullableIn(Uuid)), name: Name, weekdays: Weekdays, adjustment_bps: NonZeroAdjustment },
   { additionalProperties: false },
 );
 export const PatchWeekdayRuleBody = Type.Object(
@@ -221,7 +227,7 @@ export const LosDiscountReply = Type.Object(
 );
 export const LosDiscountList = list(LosDiscountReply);
 export const CreateLosDiscountBody = Type.Object(
-  { venue_id: VenueId, rate_plan_id: Type.Optional(Nullable(Uuid)), name: Name, min_nights: MinNights, discount_bps: DiscountBps },
+  { venue_id: VenueId, rate_plan_id: Type.Optional(NullableIn(Uuid)), name: Name, min_nights: MinNights, discount_bps: DiscountBps },
   { additionalProperties: false },
 );
 export const PatchLosDiscountBody = Type.Object(
@@ -269,14 +275,14 @@ export const PromoCodeList = list(PromoCodeReply);
 const promoFields = {
   description: Type.Optional(Type.String({ maxLength: 500 })),
   kind: PromoKind,
-  discount_bps: Type.Optional(Nullable(DiscountBps)),
-  amount: Type.Optional(Nullable(PromoAmount)),
-  currency: Type.Optional(Nullable(Currency)),
-  valid_from: Type.Optional(Nullable({ ...IsoDateTime, description: 'Usable from this instant (inclusive)' })),
-  valid_until: Type.Optional(Nullable({ ...IsoDateTime, description: 'Usable until this instant (exclusive)' })),
-  max_uses: Type.Optional(Nullable(MaxUses)),
-  venue_id: Type.Optional(Nullable(VenueId)),
-  min_nights: Type.Optional(Nullable(MinNights)),
+  discount_bps: Type.Optional(NullableIn(DiscountBps)),
+  amount: Type.Optional(NullableIn(PromoAmount)),
+  currency: Type.Optional(NullableIn(Currency)),
+  valid_from: Type.Optional(NullableIn({ ...IsoDateTime, description: 'Usable from this instant (inclusive)' })),
+  valid_until: Type.Optional(NullableIn({ ...IsoDateTime, description: 'Usable until this instant (exclusive)' })),
+  max_uses: Type.Optional(NullableIn(MaxUses)),
+  venue_id: Type.Optional(NullableIn(VenueId)),
+  min_nights: Type.Optional(NullableIn(MinNights)),
 };
 export const CreatePromoCodeBody = Type.Object({ code: PromoCodeString, ...promoFields }, { additionalProperties: false });
 export const PatchPromoCodeBody = Type.Object(
@@ -327,10 +333,12 @@ export const TaxList = list(TaxReply);
 const taxFields = {
   name: Name,
   kind: TaxKind,
-  rate_bps: Type.Optional(Nullable(RateBps)),
-  amount: Type.Optional(Nullable({ ...Money, description: 'kind fixed: minor units per night, cover or booking' })),
-  currency: Type.Optional(Nullable(Currency)),
-  per: Type.Optional(Nullable(TaxPer)),
+  rate_bps: Type.Optional(NullableIn(RateBps)),
+  amount: Type.Optional(NullableIn({ ...Money, description: 'kind fixed: minor units per night, cover or booking' })),
+  currency: Type.Optional(NullableIn(Currency)),
+  per: Type.Optional(
+    Type.Unsafe<'night' | 'cover' | 'booking' | null>({ type: 'string', enum: ['night', 'cover', 'booking'], nullable: true }),
+  ),
   inclusive: Type.Boolean({ description: 'true: already inside the prices (reported, not added); percent taxes only' }),
 };
 export const CreateTaxBody = Type.Object({ venue_id: VenueId, ...taxFields }, { additionalProperties: false });
@@ -385,8 +393,8 @@ const FeeKind = Type.Union([Type.Literal('none'), Type.Literal('fixed'), Type.Li
 export const FeeSchema = Type.Object(
   {
     kind: FeeKind,
-    amount: Type.Optional(Nullable({ ...Money, description: 'kind fixed: minor units' })),
-    rate_bps: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 10_000, description: 'kind percent: share of the total' }))),
+    amount: Type.Optional(NullableIn({ ...Money, description: 'kind fixed: minor units' })),
+    rate_bps: Type.Optional(NullableIn(Type.Integer({ minimum: 0, maximum: 10_000, description: 'kind percent: share of the total' }))),
   },
   { additionalProperties: false },
 );
@@ -410,12 +418,12 @@ const FreeUntilHours = Type.Integer({ minimum: 0, maximum: 8760, description: 'F
 export const CreatePolicyBody = Type.Object(
   {
     venue_id: VenueId,
-    rate_plan_id: Type.Optional(Nullable(Uuid)),
+    rate_plan_id: Type.Optional(NullableIn(Uuid)),
     name: Name,
     free_until_hours: FreeUntilHours,
     late_fee: FeeSchema,
     no_show_fee: FeeSchema,
-    currency: Type.Optional(Nullable({ ...Currency, description: 'Of the fixed fees (required with one)' })),
+    currency: Type.Optional(NullableIn({ ...Currency, description: 'Of the fixed fees (required with one)' })),
   },
   { additionalProperties: false },
 );
@@ -425,7 +433,7 @@ export const PatchPolicyBody = Type.Object(
     free_until_hours: Type.Optional(FreeUntilHours),
     late_fee: Type.Optional(FeeSchema),
     no_show_fee: Type.Optional(FeeSchema),
-    currency: Type.Optional(Nullable(Currency)),
+    currency: Type.Optional(NullableIn(Currency)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
