@@ -1,0 +1,95 @@
+/**
+ * Exactness checks, in SQL on the bench database: nothing oversold, and inventory and bookings agree
+ * (the same reconciliation as `expectReconciled` in test/helpers/booking-fixtures.ts).
+ */
+import type pg from 'pg';
+
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+export function check(name: string, ok: boolean, detail: string): Check {
+  return { name, ok, detail };
+}
+
+/** No night, stock item or table is ever over its capacity. */
+export async function noOversell(pool: pg.Pool): Promise<Check[]> {
+  const nights = await pool.query<{ n: number }>(
+    `select count(*)::int as n from inventory.room_night where reserved > capacity or reserved < 0 or reserved_direct > reserved`,
+  );
+  const stock = await pool.query<{ n: number }>(
+    `select count(*)::int as n from inventory.stock_item where reserved_qty > quantity or reserved_qty < 0 or quantity < 0`,
+  );
+  const tables = await pool.query<{ n: number }>(
+    `select count(*)::int as n from inventory.table_allocation a join inventory.table_allocation b
+       on a.table_id = b.table_id and a.hold_id < b.hold_id and a.active and b.active and a.during && b.during`,
+  );
+  return [
+    check('no night over capacity', nights.rows[0]!.n === 0, `${nights.rows[0]!.n} nights over capacity`),
+    check('no stock over quantity', stock.rows[0]!.n === 0, `${stock.rows[0]!.n} items over quantity`),
+    check('no table double-seated', tables.rows[0]!.n === 0, `${tables.rows[0]!.n} overlapping allocations`),
+  ];
+}
+
+/**
+ * Every night's reserved count equals the active holds on it (plus what was reserved directly), the
+ * active lodging and dining holds are exactly the holds of the bookings that still use inventory, no
+ * booking task (release, refund…) is left undone and no create saga is left half-way.
+ */
+export async function reconciliation(pool: pg.Pool): Promise<Check[]> {
+  const nights = await pool.query<{ room_type_id: string; night: string; reserved: number; held: number }>(
+    `select n.room_type_id, n.night, n.reserved, coalesce(h.held, 0)::int as held
+     from inventory.room_night n
+     left join (
+       select hn.room_type_id, hn.night, sum(hn.quantity)::int as held
+       from inventory.hold_night hn join inventory.hold h on h.id = hn.hold_id
+       where h.status in ('HELD', 'CONFIRMED')
+       group by hn.room_type_id, hn.night
+     ) h on h.room_type_id = n.room_type_id and h.night = n.night
+     where n.reserved <> coalesce(h.held, 0) + n.reserved_direct`,
+  );
+  const tables = await pool.query<{ n: number }>(
+    `select count(*)::int as n from inventory.table_allocation a join inventory.hold h on h.id = a.hold_id
+     where a.active <> (h.status in ('HELD', 'CONFIRMED'))`,
+  );
+  const holdsVsBookings = await pool.query<{ only_holds: number; only_bookings: number }>(
+    `with holds as (
+       select id from inventory.hold where status in ('HELD', 'CONFIRMED') and kind in ('lodging', 'dining')
+     ), booked as (
+       select inventory_reservation_id as id from booking.booking
+       where status in ('PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED') and inventory_reservation_id is not null
+     )
+     select (select count(*)::int from holds where id not in (select id from booked)) as only_holds,
+            (select count(*)::int from booked where id not in (select id from holds)) as only_bookings`,
+  );
+  const stock = await pool.query<{ n: number }>(
+    `select count(*)::int as n from inventory.stock_item s
+     where s.reserved_qty <> coalesce((select sum(sh.quantity) from inventory.stock_hold sh join inventory.hold h on h.id = sh.hold_id
+                                         where sh.item_id = s.id and h.status = 'HELD'), 0)`,
+  );
+  const tasks = await pool.query<{ n: number }>(`select count(*)::int as n from booking.task where done_at is null`);
+  const sagas = await pool.query<{ n: number }>(`select count(*)::int as n from booking.saga where status = 'running'`);
+  const hb = holdsVsBookings.rows[0]!;
+  const sample = nights.rows
+    .slice(0, 3)
+    .map((r) => `${r.room_type_id} ${r.night}: reserved ${r.reserved}, held ${r.held}`)
+    .join('; ');
+  return [
+    check(
+      'every night reserved = its active holds',
+      nights.rows.length === 0,
+      `${nights.rows.length} nights disagree${sample ? ` (${sample})` : ''}`,
+    ),
+    check('table allocations live exactly while their hold is', tables.rows[0]!.n === 0, `${tables.rows[0]!.n} allocations disagree`),
+    check(
+      'active holds = holds of active bookings',
+      hb.only_holds === 0 && hb.only_bookings === 0,
+      `${hb.only_holds} holds without a booking, ${hb.only_bookings} bookings without a hold`,
+    ),
+    check('stock reserved = its held retail holds', stock.rows[0]!.n === 0, `${stock.rows[0]!.n} items disagree`),
+    check('no booking task left undone', tasks.rows[0]!.n === 0, `${tasks.rows[0]!.n} tasks pending`),
+    check('no create saga left running', sagas.rows[0]!.n === 0, `${sagas.rows[0]!.n} sagas running`),
+  ];
+}
