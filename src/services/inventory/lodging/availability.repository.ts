@@ -1,9 +1,9 @@
 /**
- * Availability search in one set-based query: the nights of the stay (generate_series), crossed with
- * the matching room types, left-joined to their nightly rows by primary key (room_type_id, night), and
- * grouped per room type. A night without a row counts at the room type's full capacity.
+ * Availability search in one set-based query over the matching room types and their nightly rows
+ * (primary key (room_type_id, night)). A night without a row counts at the room type's full capacity.
  */
 import { sql, type RawBuilder } from 'kysely';
+import { addDays, nightsOf } from '../../../platform/dates.js';
 import type { InventoryExecutor } from '../inventory.tables.js';
 
 export interface RoomTypeFilter {
@@ -63,25 +63,37 @@ export async function findRoomTypes(db: InventoryExecutor, f: RoomTypeFilter): P
   return rows;
 }
 
-/** Matching room types with their availability over the nights [checkIn, checkIn + nights). */
+/**
+ * Matching room types with their availability over the nights [checkIn, checkIn + nights): per room
+ * type, one range scan of its primary key (room_type_id, night) aggregated laterally — the plan stays
+ * an index range scan per room type however long the stay (a join on generated dates lets the planner
+ * pick a sequential scan of the whole table for longer stays). Nights without a row count at the room
+ * type's full capacity (`full`); `stored` holds the rows that exist.
+ */
 export async function searchAvailability(
   db: InventoryExecutor,
   f: RoomTypeFilter,
   checkIn: string,
   nights: number,
 ): Promise<AvailabilityRow[]> {
-  const free = sql`coalesce(rn.capacity, rt.total_quantity + rt.overbooking_allowance) - coalesce(rn.reserved, 0)`;
-  const { rows } = await sql<AvailabilityRow>`
-    with stay as (select ${checkIn}::date + i as night from generate_series(0, ${nights - 1}::int) as i)
-    select ${matchColumns},
-      min(${free})::int as available,
-      json_agg(${free} order by stay.night) as nightly
+  const { rows } = await sql<Omit<AvailabilityRow, 'nightly'> & { full: number; stored: [string, number][] | null }>`
+    select ${matchColumns}, rt.total_quantity + rt.overbooking_allowance as full,
+      least(coalesce(a.min_free, rt.total_quantity + rt.overbooking_allowance),
+            case when a.rows < ${nights}::int then rt.total_quantity + rt.overbooking_allowance end)::int as available,
+      a.stored
     from inventory.room_type rt
     join inventory.venue v on v.id = rt.venue_id
-    cross join stay
-    left join inventory.room_night rn on rn.room_type_id = rt.id and rn.night = stay.night
+    cross join lateral (
+      select min(rn.capacity - rn.reserved) as min_free, count(*) as rows,
+        json_agg(json_build_array(rn.night, rn.capacity - rn.reserved) order by rn.night) as stored
+      from inventory.room_night rn
+      where rn.room_type_id = rt.id and rn.night >= ${checkIn}::date and rn.night < ${checkIn}::date + ${nights}::int
+    ) a
     where ${conditions(f)}
-    group by rt.id, v.id
     order by rt.venue_id, rt.id`.execute(db);
-  return rows;
+  const dates = nightsOf(checkIn, addDays(checkIn, nights));
+  return rows.map(({ full, stored, ...row }) => {
+    const free = new Map(stored ?? []);
+    return { ...row, nightly: dates.map((d) => free.get(d) ?? full) };
+  });
 }
