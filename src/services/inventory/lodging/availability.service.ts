@@ -42,7 +42,11 @@ export async function searchStays(db: InventoryExecutor, s: StaySearch): Promise
       });
     }
   }
-  return { checkIn: s.checkIn, checkOut: s.checkOut, nights: nightsOf(s.checkIn, s.checkOut).length, results: await availability(db, s) };
+  // Per hotel, cheapest first.
+  const results = (await availability(db, s)).sort((a, b) =>
+    a.venue_id < b.venue_id ? -1 : a.venue_id > b.venue_id ? 1 : a.price - b.price || (a.room_type_id < b.room_type_id ? -1 : 1),
+  );
+  return { checkIn: s.checkIn, checkOut: s.checkOut, nights: nightsOf(s.checkIn, s.checkOut).length, results };
 }
 
 /** Matching room types with their availability over [checkIn, checkOut) (dates already checked). */

@@ -165,7 +165,7 @@ describe('room type administration', () => {
 });
 
 describe('GET /api/v1/availability/lodging', () => {
-  it('answers per room type the rooms free for the whole stay, night by night, with prices', async () => {
+  it('answers per room type (cheapest first) the rooms free for the whole stay, night by night, with prices', async () => {
     const venue = await newHotel(ctx, { location: 'York', name: 'Minster Hotel' });
     const single = await newRoomType(ctx, venue, {
       id: 'YORK-SINGLE',
@@ -198,23 +198,6 @@ describe('GET /api/v1/availability/lodging', () => {
           venue_id: venue,
           venue_name: 'Minster Hotel',
           location: 'York',
-          room_type_id: 'YORK-FAMILY',
-          name: 'Family',
-          capacity_adults: 4,
-          currency: 'GBP',
-          price_per_night: 16_000,
-          total_price: 48_000,
-          available: 1,
-          nights: [
-            { date: '2026-02-10', available: 1, price: 16_000 },
-            { date: '2026-02-11', available: 2, price: 16_000 },
-            { date: '2026-02-12', available: 2, price: 16_000 },
-          ],
-        },
-        {
-          venue_id: venue,
-          venue_name: 'Minster Hotel',
-          location: 'York',
           room_type_id: 'YORK-SINGLE',
           name: 'Single',
           capacity_adults: 1,
@@ -226,6 +209,23 @@ describe('GET /api/v1/availability/lodging', () => {
             { date: '2026-02-10', available: 4, price: 7_000 },
             { date: '2026-02-11', available: 1, price: 7_000 },
             { date: '2026-02-12', available: 4, price: 7_000 },
+          ],
+        },
+        {
+          venue_id: venue,
+          venue_name: 'Minster Hotel',
+          location: 'York',
+          room_type_id: 'YORK-FAMILY',
+          name: 'Family',
+          capacity_adults: 4,
+          currency: 'GBP',
+          price_per_night: 16_000,
+          total_price: 48_000,
+          available: 1,
+          nights: [
+            { date: '2026-02-10', available: 1, price: 16_000 },
+            { date: '2026-02-11', available: 2, price: 16_000 },
+            { date: '2026-02-12', available: 2, price: 16_000 },
           ],
         },
       ],
