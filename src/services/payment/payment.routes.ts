@@ -1,6 +1,5 @@
 /** /api/v1/payments: HTTP in, use-case calls, HTTP out. Every mutation takes an Idempotency-Key. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { ErrorReply, IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
 import {
@@ -57,6 +56,12 @@ async function send<B>(reply: FastifyReply, run: () => Promise<Outcome<B>>) {
 }
 
 export function paymentRoutes(app: App, ctx: PaymentContext): void {
+  // capture, cancel and refunds may be sent without a body: it means `{}` (every field is optional).
+  // (This scope is the payment service's own, so the hook touches no other service's routes.)
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.body === undefined) request.body = {};
+  });
+
   app.post(
     '/api/v1/payments/intents',
     {
@@ -133,12 +138,12 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
         summary: 'Capture all or part of the authorization → succeeded (a partial capture releases the rest)',
         params: IntentParams,
         headers: IdempotencyHeaders,
-        body: Type.Optional(CaptureBody),
+        body: CaptureBody,
         response: replies({ 200: IntentReply }),
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, () => captureIntent(ctx, request.params.intent_id, request.body?.amount, idempotency(request))),
+    async (request, reply) => send(reply, () => captureIntent(ctx, request.params.intent_id, request.body.amount, idempotency(request))),
   );
 
   app.post(
@@ -149,12 +154,12 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
         summary: 'Cancel an intent not yet captured (voids the authorization) → canceled',
         params: IntentParams,
         headers: IdempotencyHeaders,
-        body: Type.Optional(CancelBody),
+        body: CancelBody,
         response: replies({ 200: IntentReply }),
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, () => cancelIntent(ctx, request.params.intent_id, request.body?.reason, idempotency(request))),
+    async (request, reply) => send(reply, () => cancelIntent(ctx, request.params.intent_id, request.body.reason, idempotency(request))),
   );
 
   app.post(
@@ -165,14 +170,14 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
         summary: 'Refund all or part of what was captured and not yet refunded',
         params: IntentParams,
         headers: IdempotencyHeaders,
-        body: Type.Optional(RefundBody),
+        body: RefundBody,
         response: replies({ 201: RefundReply }),
       },
       config: { roles },
     },
     async (request, reply) =>
       send(reply, () =>
-        refundIntent(ctx, request.params.intent_id, { amount: request.body?.amount, reason: request.body?.reason }, idempotency(request)),
+        refundIntent(ctx, request.params.intent_id, { amount: request.body.amount, reason: request.body.reason }, idempotency(request)),
       ),
   );
 

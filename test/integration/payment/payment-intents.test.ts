@@ -231,6 +231,22 @@ describe('authorize → capture → partial refunds', () => {
   });
 });
 
+describe('requests without a body', () => {
+  it('capture, refunds and cancel take a missing body as {} (every field is optional)', async () => {
+    const post = (url: string) => ctx.app.inject({ method: 'POST', url: `/api/v1/payments/intents/${url}` });
+    const captured = await api.ready(3_000);
+    expect((await post(`${captured}/capture`)).statusCode).toBe(200);
+    const refund = await post(`${captured}/refunds`);
+    expect(refund.statusCode).toBe(201);
+    expect(refund.json()).toMatchObject({ amount: 3_000, reason: null });
+    const canceled = await api.ready(3_000);
+    expect((await post(`${canceled}/cancel`)).json()).toMatchObject({ status: 'canceled' });
+    // Where fields are required, a missing body is a validation failure.
+    expect((await post(`${canceled}/authorize`)).statusCode).toBe(400);
+    expect((await post('')).statusCode).toBe(400);
+  });
+});
+
 describe('authorize → cancel', () => {
   it('voids the authorization: canceled, nothing capturable, the ledger releases it', async () => {
     const id = await api.ready(8_000);
