@@ -9,6 +9,8 @@
  *   npm run bench -- --full            longer runs
  *   npm run bench -- --only booking    some scenarios (search, booking, contention, mixed)
  *   npm run bench -- --profile         also a CPU profile of the platform process, summarised
+ *
+ * BENCH_PLATFORM_NODE_ARGS adds node flags to the platform process (e.g. --max-semi-space-size=8).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -112,13 +114,16 @@ async function main(): Promise<number> {
   const databaseUrl = await createDatabase(adminUrl, databaseName);
   databaseCreated = true;
   log(`database ${databaseName}`);
-  const profileDir = path.join(resultsDir, 'profiles');
-  const profileName = `platform-${stamp}.cpuprofile`;
+  // One directory per run: node writes one profile per thread (the main thread and tsx's loader thread).
+  const profileDir = path.join(resultsDir, 'profiles', stamp);
   platform = await startPlatform({
     databaseUrl,
     logFile: path.join(resultsDir, 'platform.log'),
     logLevel: args['log-level'],
-    nodeArgs: args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', profileName] : [],
+    nodeArgs: [
+      ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+      ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
+    ],
     env: { DB_POOL_SIZE: String(poolSize) },
   });
   log(`platform pid ${platform.pid} at ${platform.url} (LOG_LEVEL=${args['log-level']}, DB_POOL_SIZE=${poolSize})`);
@@ -220,9 +225,15 @@ async function main(): Promise<number> {
   platform = undefined;
   let profile: ProfileSummary | undefined;
   if (args.profile) {
-    const file = path.join(profileDir, profileName);
-    if (fs.existsSync(file)) profile = summarizeProfile(file);
-    else log(`no profile at ${file} (the platform exited with ${code})`);
+    // The main thread's profile is the largest.
+    const files = fs.existsSync(profileDir)
+      ? fs
+          .readdirSync(profileDir)
+          .map((f) => path.join(profileDir, f))
+          .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)
+      : [];
+    if (files[0] !== undefined) profile = summarizeProfile(files[0]);
+    else log(`no profile in ${profileDir} (the platform exited with ${code})`);
   }
 
   const rows = allRows(results);

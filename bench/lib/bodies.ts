@@ -59,13 +59,16 @@ export function createTableBooking(p: { venueId: string; date: string; time: str
   };
 }
 
-/** PUT /api/v1/bookings/{id} with If-Match: a note (no inventory change) or a new length of stay (re-held). */
+/**
+ * PUT /api/v1/bookings/{id} with If-Match: a note (no inventory change), or a new length of stay that is
+ * re-held (and, when it costs more than was paid, paid by the same card).
+ */
 export function updateBooking(id: string, version: number, change: { nights: number } | { note: string }): HttpRequest {
   return {
     method: 'PUT',
     path: `/api/v1/bookings/${id}`,
     headers: { 'if-match': `"${version}"`, 'idempotency-key': `bench-${randomUUID()}` },
-    body: 'nights' in change ? { nights: change.nights } : { special_requests: change.note },
+    body: 'nights' in change ? { nights: change.nights, payment_method: PAYMENT_METHOD } : { special_requests: change.note },
   };
 }
 
