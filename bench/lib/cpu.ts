@@ -20,7 +20,8 @@ function ticksOf(pid: number): number | undefined {
   }
 }
 
-async function backendPids(pool: pg.Pool, database: string): Promise<number[]> {
+async function backendPids(pool: pg.Pool | undefined, database: string): Promise<number[]> {
+  if (pool === undefined) return [];
   const { rows } = await pool.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
     database,
   ]);
@@ -43,7 +44,8 @@ export class CpuMeter {
   #backends0 = new Map<number, number>();
 
   constructor(
-    private readonly pool: pg.Pool,
+    /** The bench database's pool, to find its backends; undefined for the embedded database (in the platform's process). */
+    private readonly pool: pg.Pool | undefined,
     private readonly database: string,
     private readonly platformPid: number,
   ) {}

@@ -5,7 +5,7 @@
  * would take a large part of the run's time budget.
  */
 import type pg from 'pg';
-import { addDays } from '../../src/platform/dates.js';
+import { addDays, daysBetween } from '../../src/platform/dates.js';
 import { horizonAt } from '../../src/services/inventory/lodging/lodging.calendar.js';
 import { createStayBooking, createTableBooking } from './bodies.js';
 import type { HttpClient } from './http.js';
@@ -115,6 +115,44 @@ export async function loadHotels(
     `select count(*)::int as n from inventory.room_night where room_type_id like 'bench-h%'`,
   );
   return { venues, roomTypes, locations, nights: rows[0]!.n / roomTypes.length };
+}
+
+/**
+ * The same hotels through the HTTP API only (`POST /api/v1/venues/{id}/room-types` writes each room
+ * type's nightly rows): for the embedded database, which only the platform process can reach.
+ */
+export async function loadHotelsViaApi(
+  http: HttpClient,
+  o: { hotels: number; perHotel: number; cities: number; rooms: number },
+): Promise<Hotels> {
+  const locations = Array.from({ length: o.cities }, (_, i) => `Bench City ${String(i + 1).padStart(2, '0')}`);
+  const venues = Array.from({ length: o.hotels }, (_, i) => ({
+    id: `bench-h${String(i + 1).padStart(3, '0')}`,
+    location: locations[i % o.cities]!,
+  }));
+  await mapLimit(venues, 4, (v, i) => createVenue(http, { id: v.id, type: 'hotel', name: `Bench Hotel ${i + 1}`, location: v.location }));
+  const roomTypes: RoomTypeInfo[] = venues.flatMap((v) =>
+    Array.from({ length: o.perHotel }, (_, j) => ({
+      id: `${v.id}-rt${String(j + 1).padStart(2, '0')}`,
+      venueId: v.id,
+      capacityAdults: ADULTS[j % ADULTS.length]!,
+    })),
+  );
+  await mapLimit(roomTypes, 4, (r, i) =>
+    http.must({
+      method: 'POST',
+      path: `/api/v1/venues/${r.venueId}/room-types`,
+      body: {
+        id: r.id,
+        name: `Room type ${(i % o.perHotel) + 1}`,
+        capacity_adults: r.capacityAdults,
+        price: 8000 + 1500 * ((i % o.perHotel) + 1),
+        total_quantity: o.rooms,
+      },
+    }),
+  );
+  const { from, until } = horizonAt(new Date());
+  return { venues, roomTypes, locations, nights: daysBetween(from, until) + 1 };
 }
 
 export interface Restaurant {

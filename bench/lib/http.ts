@@ -81,6 +81,14 @@ export function outcomeLabel(res: HttpResponse): string {
   return code === undefined ? String(res.status) : `${res.status} ${code}`;
 }
 
+/** `1162 × create 201, 3 × create 500 INTERNAL`: outcomes, most frequent first. */
+export function summary(outcomes: Record<string, number>): string {
+  return Object.entries(outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, n]) => `${n} × ${label}`)
+    .join(', ');
+}
+
 export interface Outcome {
   /** What was done (search-venue, create, update…): latencies are also summarised per kind. */
   readonly kind: string;

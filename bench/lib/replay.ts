@@ -181,21 +181,33 @@ export function planOf(win: Template, lose?: Template): Plan {
 /** What a replay is about: role → the value for this replay (roomTypeId, checkIn, productId…). */
 export type Targets = Record<string, string>;
 
+const DIGITS = '0123456789';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 
 /**
- * A fresh value shaped like `token`: a new uuid, or each letter and digit that varied between captures
- * replaced by one of its kind (upper case, lower case, digit).
+ * The alphabet a generated token draws from, guessed from the characters that varied: hex, digits,
+ * upper-case or lower-case codes, or any letter and digit.
+ */
+function alphabetOf(chars: string): string {
+  if (/^[0-9]*$/.test(chars)) return DIGITS;
+  if (/^[0-9a-f]*$/.test(chars)) return `${DIGITS}abcdef`;
+  if (/^[0-9A-Z]*$/.test(chars)) return DIGITS + UPPER;
+  if (/^[0-9a-z]*$/.test(chars)) return DIGITS + LOWER;
+  return DIGITS + UPPER + LOWER;
+}
+
+/**
+ * A fresh value shaped like `token`: a new uuid, or every letter and digit that varied between
+ * captures drawn again from the alphabet those characters come from (so a booking reference stays
+ * `BR-<date>-<6 of A-Z0-9>` and a short id 7 of A-Z0-9).
  */
 function freshLike(token: string, keep: readonly boolean[] | undefined): string {
   if (UUID.test(token)) return randomUUID();
+  const varies = (i: number) => keep?.[i] !== true && /[A-Za-z0-9]/.test(token[i]!);
+  const alphabet = alphabetOf([...token].filter((_, i) => varies(i)).join(''));
   let out = '';
-  for (let i = 0; i < token.length; i++) {
-    const c = token[i]!;
-    if (keep?.[i] === true || !/[A-Za-z0-9]/.test(c)) out += c;
-    else out += c >= '0' && c <= '9' ? String(randomInt(10)) : c >= 'A' && c <= 'Z' ? UPPER[randomInt(26)]! : LOWER[randomInt(26)]!;
-  }
+  for (let i = 0; i < token.length; i++) out += varies(i) ? alphabet[randomInt(alphabet.length)]! : token[i]!;
   return out;
 }
 

@@ -104,7 +104,7 @@ export function markdownTable(rows: readonly Row[]): string {
 }
 
 export function checksText(checks: readonly Check[]): string {
-  return checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name} — ${c.detail}`).join('\n');
+  return checks.map((c) => `${c.ok ? 'ok  ' : c.kind === 'exactness' ? 'FAIL' : 'WARN'}  ${c.name} — ${c.detail}`).join('\n');
 }
 
 export function allRows(results: readonly ScenarioResult[]): Row[] {

@@ -7,9 +7,9 @@
 import { addDays } from '../../src/platform/dates.js';
 import { CAPTURED_NIGHTS } from '../lib/baseline.js';
 import { createStayBooking } from '../lib/bodies.js';
-import { check, noOversell, reconciliation } from '../lib/checks.js';
+import { check, noOversell, settledReconciliation } from '../lib/checks.js';
 import type { BenchContext, Row, ScenarioResult } from '../lib/context.js';
-import { closedLoop, HttpClient, outcomeLabel } from '../lib/http.js';
+import { closedLoop, HttpClient, outcomeLabel, summary } from '../lib/http.js';
 import { Rng } from '../lib/random.js';
 import { replay } from '../lib/replay.js';
 import { round } from '../lib/stats.js';
@@ -102,17 +102,17 @@ export async function runBookingCreate(ctx: BenchContext): Promise<ScenarioResul
       check(
         'booking create: every answer 201 (or 409 NO_AVAILABILITY)',
         platform.unexpected === 0 && platform.completed > 0,
-        platform.unexpected === 0
-          ? `${platform.completed} bookings`
-          : `${platform.unexpected} unexpected: ${platform.unexpectedSamples.join(', ')}`,
+        platform.unexpected === 0 ? `${platform.completed} bookings` : `${platform.unexpected} unexpected: ${summary(platform.outcomes)}`,
+        'answers',
       ),
       check(
         'booking create baseline: every replay ran as captured (same row counts)',
         db.unexpected === 0 && db.completed > 0,
-        db.unexpected === 0 ? `${db.completed} replays` : `${db.unexpected} unexpected: ${db.unexpectedSamples.join(', ')}`,
+        db.unexpected === 0 ? `${db.completed} replays` : `${db.unexpected} unexpected: ${summary(db.outcomes)}`,
+        'answers',
       ),
       ...(await noOversell(ctx.pool)),
-      ...(await reconciliation(ctx.pool)),
+      ...(await settledReconciliation(ctx.pool)),
     ];
     return {
       name: 'booking create',

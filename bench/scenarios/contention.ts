@@ -7,7 +7,7 @@
 import { addDays } from '../../src/platform/dates.js';
 import { CAPTURED_NIGHTS } from '../lib/baseline.js';
 import { createStayBooking, retailHold } from '../lib/bodies.js';
-import { check, noOversell, reconciliation, type Check } from '../lib/checks.js';
+import { check, noOversell, settledReconciliation, type Check } from '../lib/checks.js';
 import type { BenchContext, Row, ScenarioResult } from '../lib/context.js';
 import { hotRoomType, stockItem } from '../lib/fixtures.js';
 import { burst, HttpClient, outcomeLabel, type BurstResult } from '../lib/http.js';
@@ -150,7 +150,7 @@ export async function runContention(ctx: BenchContext): Promise<ScenarioResult> 
         ),
       );
     }
-    checks.push(...(await noOversell(ctx.pool)), ...(await reconciliation(ctx.pool)));
+    checks.push(...(await noOversell(ctx.pool)), ...(await settledReconciliation(ctx.pool)));
     const p99 = Math.max(rooms.latency.p99, stock.latency.p99);
     return {
       name: 'hot contention',

@@ -6,9 +6,9 @@
  */
 import { addDays } from '../../src/platform/dates.js';
 import { cancelBooking, createStayBooking, updateBooking } from '../lib/bodies.js';
-import { check, noOversell, reconciliation } from '../lib/checks.js';
+import { check, noOversell, settledReconciliation } from '../lib/checks.js';
 import type { BenchContext, Row, ScenarioResult } from '../lib/context.js';
-import { closedLoop, HttpClient, outcomeLabel, type HttpResponse, type Outcome } from '../lib/http.js';
+import { closedLoop, HttpClient, outcomeLabel, summary, type HttpResponse, type Outcome } from '../lib/http.js';
 import { Rng } from '../lib/random.js';
 import { searchVariants } from './search.js';
 
@@ -107,10 +107,11 @@ export async function runMixed(ctx: BenchContext): Promise<ScenarioResult> {
       check(
         'mixed day: every answer expected',
         r.unexpected === 0 && r.completed > 0,
-        r.unexpected === 0 ? `${r.completed} requests` : `${r.unexpected} unexpected: ${r.unexpectedSamples.join(', ')}`,
+        r.unexpected === 0 ? `${r.completed} requests` : `${r.unexpected} unexpected: ${summary(r.outcomes)}`,
+        'answers',
       ),
       ...(await noOversell(ctx.pool)),
-      ...(await reconciliation(ctx.pool)),
+      ...(await settledReconciliation(ctx.pool)),
     ];
     return { name: 'mixed day', rows, checks, notes: [] };
   } finally {

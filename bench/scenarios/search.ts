@@ -9,7 +9,7 @@ import { diningSearch, lodgingSearch } from '../lib/bodies.js';
 import { check, type Check } from '../lib/checks.js';
 import type { BenchContext, Row, ScenarioResult } from '../lib/context.js';
 import { stayDates } from '../lib/fixtures.js';
-import { closedLoop, HttpClient, outcomeLabel, type HttpRequest } from '../lib/http.js';
+import { closedLoop, HttpClient, outcomeLabel, summary, type HttpRequest } from '../lib/http.js';
 import { Rng } from '../lib/random.js';
 
 export const CLIENT_LEVELS = [1, 32, 128] as const;
@@ -122,7 +122,8 @@ export async function runSearch(ctx: BenchContext): Promise<ScenarioResult> {
           check(
             `search ${variant.name} @${clients}: every answer 200`,
             r.unexpected === 0 && r.completed > 0,
-            r.unexpected === 0 ? `${r.completed} answers` : `${r.unexpected} unexpected: ${r.unexpectedSamples.join(', ')}`,
+            r.unexpected === 0 ? `${r.completed} answers` : `${r.unexpected} unexpected: ${summary(r.outcomes)}`,
+            'answers',
           ),
         );
       }
