@@ -19,7 +19,12 @@ export const QuoteBody = Type.Object(
     check_in: Type.Optional({ ...IsoDate, description: 'lodging: the first night' }),
     check_out: Type.Optional({ ...IsoDate, description: 'lodging: the morning of departure (nights are [check_in, check_out))' }),
     date: Type.Optional({ ...IsoDate, description: 'dining: the day of the seating' }),
-    time: Type.Optional(Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'dining: HH:MM' })),
+    time: Type.Optional(
+      Type.String({
+        pattern: '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$',
+        description: 'dining: HH:MM (HH:MM:SS, as a SQL time reads, is accepted)',
+      }),
+    ),
     party_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'dining: covers' })),
     base_price: Type.Optional(
       Type.Integer({

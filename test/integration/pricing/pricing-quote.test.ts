@@ -221,7 +221,7 @@ describe('a quote from one rule at a time', () => {
   });
 
   it('dining without a configured price: covers at 0 in the request’s currency', async () => {
-    const r = await quote({ venue_id: 'q-free-cafe', kind: 'dining', party_size: 2, currency: 'GBP' });
+    const r = await quote({ venue_id: 'q-free-cafe', kind: 'dining', time: '12:30:00', party_size: 2, currency: 'GBP' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       base: 0,
