@@ -55,6 +55,10 @@ import {
   weekdayRuleToReply,
 } from './admin.schemas.js';
 import * as admin from './admin.service.js';
+import { listPolicies } from './cancellation-policy.repository.js';
+import { listPromoCodes } from './promo.repository.js';
+import { listLosDiscounts, listOverrides, listRatePlans, listWeekdayRules } from './rules.repository.js';
+import { listDiningPrices, listTaxes } from './venue-pricing.repository.js';
 import type { Answer, Output, PricingContext } from './pricing.context.js';
 
 const tags = ['pricing'];
@@ -113,7 +117,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
     '/api/v1/pricing/rate-plans',
     { schema: { tags, summary: 'List rate plans', querystring: RatePlanQuery, response: replies({ 200: RatePlanList }) }, config: readers },
     async (request) => ({
-      items: (await admin.listRatePlansOf(ctx.db, { venueId: request.query.venue_id, roomTypeId: request.query.room_type_id })).map(
+      items: (await listRatePlans(ctx.db, { venueId: request.query.venue_id, roomTypeId: request.query.room_type_id })).map(
         ratePlanToReply,
       ),
     }),
@@ -202,7 +206,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
       config: readers,
     },
     async (request) => ({
-      items: (await admin.listOverridesOf(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
+      items: (await listOverrides(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
         overrideToReply,
       ),
     }),
@@ -292,7 +296,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
       config: readers,
     },
     async (request) => ({
-      items: (await admin.listWeekdayRulesOf(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
+      items: (await listWeekdayRules(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
         weekdayRuleToReply,
       ),
     }),
@@ -374,7 +378,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
       config: readers,
     },
     async (request) => ({
-      items: (await admin.listLosDiscountsOf(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
+      items: (await listLosDiscounts(ctx.db, { venueId: request.query.venue_id, ratePlanId: request.query.rate_plan_id })).map(
         losDiscountToReply,
       ),
     }),
@@ -461,7 +465,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
   app.get(
     '/api/v1/pricing/promo-codes',
     { schema: { tags, summary: 'List promo codes', querystring: VenueQuery, response: replies({ 200: PromoCodeList }) }, config: readers },
-    async (request) => ({ items: (await admin.listPromoCodesOf(ctx.db, { venueId: request.query.venue_id })).map(promoCodeToReply) }),
+    async (request) => ({ items: (await listPromoCodes(ctx.db, { venueId: request.query.venue_id })).map(promoCodeToReply) }),
   );
   app.get(
     '/api/v1/pricing/promo-codes/:code',
@@ -552,7 +556,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
   app.get(
     '/api/v1/pricing/taxes',
     { schema: { tags, summary: 'List tax lines', querystring: VenueQuery, response: replies({ 200: TaxList }) }, config: readers },
-    async (request) => ({ items: (await admin.listTaxesOf(ctx.db, { venueId: request.query.venue_id })).map(taxToReply) }),
+    async (request) => ({ items: (await listTaxes(ctx.db, { venueId: request.query.venue_id })).map(taxToReply) }),
   );
   app.get(
     '/api/v1/pricing/taxes/:id',
@@ -620,7 +624,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
   app.get(
     '/api/v1/pricing/dining-prices',
     { schema: { tags, summary: 'List dining prices', response: replies({ 200: DiningPriceList }) }, config: readers },
-    async () => ({ items: (await admin.listDiningPricesOf(ctx.db)).map(diningPriceToReply) }),
+    async () => ({ items: (await listDiningPrices(ctx.db)).map(diningPriceToReply) }),
   );
   app.get(
     '/api/v1/pricing/dining-prices/:venue_id',
@@ -675,7 +679,7 @@ export function adminRoutes(app: App, ctx: PricingContext): void {
       schema: { tags, summary: 'List cancellation policies', querystring: VenueQuery, response: replies({ 200: PolicyList }) },
       config: readers,
     },
-    async (request) => ({ items: (await admin.listPoliciesOf(ctx.db, { venueId: request.query.venue_id })).map(policyToReply) }),
+    async (request) => ({ items: (await listPolicies(ctx.db, { venueId: request.query.venue_id })).map(policyToReply) }),
   );
   app.get(
     '/api/v1/pricing/cancellation-policies/:id',

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCalendarDate } from '../../platform/dates.js';
 import type { AppError } from '../../platform/errors.js';
-import { deletePolicy, findPolicy, insertPolicy, listPolicies, updatePolicy } from './cancellation-policy.repository.js';
+import { deletePolicy, findPolicy, insertPolicy, updatePolicy } from './cancellation-policy.repository.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from './pricing.context.js';
 import { pricingError } from './pricing.errors.js';
 import type {
@@ -27,7 +27,7 @@ import type {
   WeekdayRule,
 } from './pricing.model.js';
 import type { PricingExecutor, PricingTrx } from './pricing.tables.js';
-import { countRedemptions, deletePromoCode, findPromoCode, insertPromoCode, listPromoCodes, updatePromoCode } from './promo.repository.js';
+import { countRedemptions, deletePromoCode, findPromoCode, insertPromoCode, updatePromoCode } from './promo.repository.js';
 import {
   deleteLosDiscount,
   deleteOverride,
@@ -43,15 +43,10 @@ import {
   insertOverride,
   insertRatePlan,
   insertWeekdayRule,
-  listLosDiscounts,
-  listOverrides,
-  listRatePlans,
-  listWeekdayRules,
   updateLosDiscount,
   updateOverride,
   updateRatePlan,
   updateWeekdayRule,
-  type ScopeFilter,
 } from './rules.repository.js';
 import {
   deleteDiningPrice,
@@ -59,8 +54,6 @@ import {
   findDiningPrice,
   findTax,
   insertTax,
-  listDiningPrices,
-  listTaxes,
   updateTax,
   upsertDiningPrice,
 } from './venue-pricing.repository.js';
@@ -141,8 +134,6 @@ export async function getRatePlan(db: PricingExecutor, id: string): Promise<Rate
   if (plan === undefined) throw pricingError('RATE_PLAN_NOT_FOUND', `Rate plan ${id} does not exist.`, { rate_plan_id: id });
   return plan;
 }
-
-export const listRatePlansOf = listRatePlans;
 
 export function patchRatePlan<B>(ctx: PricingContext, id: string, patch: RatePlanPatch, out: Output<RatePlan, B>): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
@@ -264,8 +255,6 @@ export async function getOverride(db: PricingExecutor, id: string): Promise<Rate
   return o;
 }
 
-export const listOverridesOf = (db: PricingExecutor, filter: ScopeFilter) => listOverrides(db, filter);
-
 export function patchOverride<B>(ctx: PricingContext, id: string, patch: OverridePatch, out: Output<RateOverride, B>): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
     const current = await findOverride(trx, id, true);
@@ -331,8 +320,6 @@ export async function getWeekdayRule(db: PricingExecutor, id: string): Promise<W
   if (r === undefined) throw pricingError('WEEKDAY_RULE_NOT_FOUND', `Weekday rule ${id} does not exist.`, { weekday_rule_id: id });
   return r;
 }
-
-export const listWeekdayRulesOf = (db: PricingExecutor, filter: ScopeFilter) => listWeekdayRules(db, filter);
 
 export function patchWeekdayRule<B>(
   ctx: PricingContext,
@@ -404,8 +391,6 @@ export async function getLosDiscount(db: PricingExecutor, id: string): Promise<L
     throw pricingError('LOS_DISCOUNT_NOT_FOUND', `Length-of-stay discount ${id} does not exist.`, { los_discount_id: id });
   return d;
 }
-
-export const listLosDiscountsOf = (db: PricingExecutor, filter: ScopeFilter) => listLosDiscounts(db, filter);
 
 export function patchLosDiscount<B>(
   ctx: PricingContext,
@@ -502,8 +487,6 @@ export async function getPromoCode(db: PricingExecutor, code: string): Promise<P
   return p;
 }
 
-export const listPromoCodesOf = listPromoCodes;
-
 /** The row is locked first, so a concurrent redeem cannot take a use between the check and the write. */
 export function patchPromoCode<B>(ctx: PricingContext, code: string, patch: PromoCodePatch, out: Output<PromoCode, B>): Promise<Answer<B>> {
   const c = normalizeCode(code);
@@ -578,8 +561,6 @@ export async function getTax(db: PricingExecutor, id: string): Promise<Tax> {
   return t;
 }
 
-export const listTaxesOf = listTaxes;
-
 export function patchTax<B>(ctx: PricingContext, id: string, patch: TaxPatch, out: Output<Tax, B>): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
     const current = await findTax(trx, id, true);
@@ -625,8 +606,6 @@ export async function getDiningPrice(db: PricingExecutor, venueId: string): Prom
   if (d === undefined) throw pricingError('DINING_PRICE_NOT_FOUND', `Venue ${venueId} has no dining price.`, { venue_id: venueId });
   return d;
 }
-
-export const listDiningPricesOf = listDiningPrices;
 
 export function removeDiningPrice<B>(ctx: PricingContext, venueId: string, out: Output<void, B>): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
@@ -719,8 +698,6 @@ export async function getPolicy(db: PricingExecutor, id: string): Promise<Cancel
   if (p === undefined) throw pricingError('CANCELLATION_POLICY_NOT_FOUND', `Cancellation policy ${id} does not exist.`, { policy_id: id });
   return p;
 }
-
-export const listPoliciesOf = listPolicies;
 
 export function patchPolicy<B>(
   ctx: PricingContext,
