@@ -182,6 +182,17 @@ describe('rate plans', () => {
     expect(await call('POST', '/api/v1/pricing/rate-plans', body, dupHeaders)).toMatchObject({ status: 409, body: refused.body });
     expect((await call('GET', '/api/v1/pricing/rate-plans?venue_id=ad-keys')).body.items).toHaveLength(1);
   });
+
+  it('keys live IDEMPOTENCY_TTL_HOURS: the purge job deletes them, and the key can then name a new request', async () => {
+    const headers = { 'idempotency-key': 'create-plan-ttl' };
+    const body = { venue_id: 'ad-ttl', room_type_id: 'ad-ttl-1', name: 'TTL', base_price: 100, currency: 'GBP' };
+    expect((await call('POST', '/api/v1/pricing/rate-plans', body, headers)).status).toBe(201);
+    ctx.clock.advance(25 * 3_600_000);
+    const purge = await ctx.deps.scheduler.runNow('purge-pricing-idempotency-keys');
+    expect((purge.result as { purged: number }).purged).toBeGreaterThanOrEqual(1);
+    expect((await call('POST', '/api/v1/pricing/rate-plans', { ...body, room_type_id: 'ad-ttl-2' }, headers)).status).toBe(201);
+    ctx.clock.set('2026-01-15T12:00:00Z');
+  });
 });
 
 describe('date-range overrides', () => {
