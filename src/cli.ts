@@ -158,6 +158,7 @@ async function commandJobs(argv: string[]): Promise<void> {
     clock: systemClock,
     runJobs: false,
     host: '127.0.0.1',
+    logTo: 'stderr',
   });
   try {
     const scheduler = server.scheduler;

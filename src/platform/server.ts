@@ -54,6 +54,7 @@ export interface StartOptions {
   readonly beforeListen?: (deps: ServiceDeps) => Promise<void>;
   /** Start the job scheduler after listening (default true; `jobs run` runs one job by hand instead). */
   readonly runJobs?: boolean;
+  readonly logTo?: 'stdout' | 'stderr';
   readonly host?: string;
 }
 
@@ -74,7 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       sagaRecoveryAfterMs: config.sagaRecoveryAfterMs,
     };
     await options.beforeListen?.(deps);
-    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel });
+    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo });
     await app.listen({ port: config.port, host: options.host ?? config.host });
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;

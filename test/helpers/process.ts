@@ -1,5 +1,6 @@
 /** Runs the real CLI in a child process, as an operator would. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 
 export const CLI = path.resolve(import.meta.dirname, '../../bin/innkeeper.mjs');
@@ -40,9 +41,21 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<Exited & { ms: number }>;
 }
 
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Starts `innkeeper start` on a free port and waits until /health answers. */
 export async function startCli(args: string[], env: Record<string, string | undefined> = {}, port?: number): Promise<StartedProcess> {
-  const chosen = port ?? 20_000 + Math.floor(Math.random() * 20_000);
+  const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, [CLI, 'start', '--port', String(chosen), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -16,6 +16,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import pino from 'pino';
 import { Type } from 'typebox';
 import type { Clock } from '../clock.js';
 import type { LogLevel } from '../config.js';
@@ -64,6 +65,8 @@ export interface BuildAppOptions {
   readonly services: readonly ServiceModule[];
   readonly deps: ServiceDeps;
   readonly logLevel?: LogLevel;
+  /** Where logs go: stdout for a server, stderr for a command whose stdout is its answer. */
+  readonly logTo?: 'stdout' | 'stderr';
   /** A logger instance to use instead of creating one (tests capture output this way). */
   readonly logger?: FastifyBaseLogger;
 }
@@ -76,7 +79,7 @@ const ReadyReply = Type.Object({
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(options.logLevel ?? 'info') }),
+    loggerInstance: options.logger ?? pino(loggerOptions(options.logLevel ?? 'info'), pino.destination(options.logTo === 'stderr' ? 2 : 1)),
     requestIdHeader: 'x-request-id',
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: () => randomUUID(),

@@ -78,6 +78,28 @@ describe.runIf(backend === 'pglite')('innkeeper CLI on the embedded database', (
     expect((await first.stop()).code).toBe(0);
   });
 
+  it('lists the scheduled jobs and runs one by hand with `innkeeper jobs`', async () => {
+    const dataDir = path.join(tmpDir(), 'data');
+    const list = await runCli(['jobs', 'list', '--data-dir', dataDir]);
+    expect(list.code).toBe(0);
+    for (const job of [
+      'expire-holds',
+      'expire-pending-bookings',
+      'complete-stays',
+      'sync-inventory',
+      'recover-sagas',
+      'extend-night-horizon',
+    ]) {
+      expect(list.stdout).toContain(job);
+    }
+    const run = await runCli(['jobs', 'run', 'expire-pending-bookings', '--data-dir', dataDir]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe('expire-pending-bookings: {"expired":0}');
+    const unknown = await runCli(['jobs', 'run', 'tidy-up', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown job "tidy-up"');
+  });
+
   it('migrates with `innkeeper migrate` and reports each schema', async () => {
     const dataDir = path.join(tmpDir(), 'data');
     const first = await runCli(['migrate', '--data-dir', dataDir]);
