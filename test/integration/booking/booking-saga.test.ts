@@ -183,3 +183,60 @@ describe('the create saga with payment', () => {
     }
   });
 });
+
+describe('promo codes through the booking saga', () => {
+  it('discounts the booking, takes one use, gives it back on cancel, and never oversells the last use', async () => {
+    const hotel = await makeHotel(ctx, { rooms: 10, price: 10_000 });
+    const code = `SPRING${hotel.venueId.replace(/\D/g, '')}`;
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/pricing/promo-codes',
+      payload: { code, kind: 'percent', discount_bps: 1000, max_uses: 2 },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const book = (n: number) =>
+      ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        payload: {
+          ...guest(n),
+          venue_id: hotel.venueId,
+          venue_type: 'hotel',
+          booking_date: '2026-04-01',
+          nights: 2,
+          party_size: 1,
+          room_type_id: hotel.roomTypeId,
+          promo_code: code,
+          payment_method: card('4242 4242 4242 4242'),
+        },
+      });
+    const first = await book(1);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json<Json>()).toMatchObject({
+      base_price: 20_000,
+      discount_amount: 2_000,
+      total_price: 18_000,
+      amount_captured: 18_000,
+      promo_code: code,
+    });
+
+    // One use left, five guests racing for it: exactly one gets the discount, the others a clear refusal.
+    const race = await Promise.all([2, 3, 4, 5, 6].map(book));
+    const won = race.filter((r) => r.statusCode === 201);
+    expect(won).toHaveLength(1);
+    for (const r of race.filter((x) => x.statusCode !== 201)) {
+      expect([400, 409]).toContain(r.statusCode);
+      expect(r.json<Json>()).toMatchObject({ error: { code: 'PROMO_CODE_REJECTED' } });
+    }
+    const uses = async () =>
+      (await ctx.app.inject({ method: 'GET', url: `/api/v1/pricing/promo-codes/${code}` })).json<{ uses: number }>().uses;
+    expect(await uses()).toBe(2);
+
+    // Cancelling gives the use back (and refunds in full under the default policy).
+    const id = first.json<Json>().id as string;
+    const cancelled = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/cancel`, payload: { cancelled_by: 'guest-1' } });
+    expect(cancelled.json<Json>()).toMatchObject({ status: 'CANCELLED', amount_refunded: 18_000 });
+    expect(await uses()).toBe(1);
+    await expectReconciled(ctx);
+  });
+});
