@@ -65,7 +65,13 @@ export interface DiningAvailability {
 }
 
 const NOT_FOUND_CODES = new Set(['VENUE_NOT_FOUND', 'ROOM_TYPE_NOT_FOUND', 'TABLE_NOT_FOUND']);
-const NO_AVAILABILITY_CODES = new Set(['NO_AVAILABILITY', 'NO_TABLE_AVAILABLE', 'PACING_LIMIT', 'ALLOCATION_CONTENDED', 'INSUFFICIENT_STOCK']);
+const NO_AVAILABILITY_CODES = new Set([
+  'NO_AVAILABILITY',
+  'NO_TABLE_AVAILABLE',
+  'PACING_LIMIT',
+  'ALLOCATION_CONTENDED',
+  'INSUFFICIENT_STOCK',
+]);
 
 /** Inventory's refusal, as the booking error that says why. */
 function translate(refusal: ServiceRefusal): Error {
