@@ -27,6 +27,7 @@ import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
 import './roles.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
+import { validatorCompiler } from './validation.js';
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -87,11 +88,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
-    ajv: {
-      // Unknown fields are refused where a schema says additionalProperties: false, never silently dropped.
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
-    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Unknown fields are refused where a schema says additionalProperties: false, never silently dropped;
+  // canonical JSON bodies are not coerced (validation.ts).
+  app.setValidatorCompiler(validatorCompiler);
 
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);

@@ -56,6 +56,18 @@ describe('the HTTP platform', () => {
     expect(badJson.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });
 
+  it('does not coerce JSON bodies of the canonical API, but does coerce query strings', async () => {
+    const body = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/holds/3f0e0b9e-6a43-4a54-9d51-5d4c1c9d3e10/release',
+      payload: { reason: 42 },
+    });
+    expect(body.statusCode).toBe(400);
+    expect(body.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: 'body.reason must be string.' } });
+    const query = await ctx.app.inject({ method: 'GET', url: '/api/v1/venues?include_inactive=true' });
+    expect(query.statusCode).toBe(200);
+  });
+
   it('refuses unknown fields where a schema forbids them instead of dropping them', async () => {
     const res = await ctx.app.inject({
       method: 'POST',
