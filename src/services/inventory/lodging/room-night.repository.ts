@@ -60,12 +60,20 @@ export async function takeNightRows(
   input: { roomTypeId: string; checkIn: string; checkOut: string; quantity: number; direct: boolean },
 ): Promise<string[]> {
   const q = input.quantity;
+  // The nights are locked in night order first: two stays that overlap then always queue in the same
+  // order and never deadlock (a plain UPDATE locks rows in whatever order its scan meets them).
   const { rows } = await sql<{ night: string }>`
-    update inventory.room_night
-    set reserved = reserved + ${q}${input.direct ? sql`, reserved_direct = reserved_direct + ${q}` : sql``}
-    where room_type_id = ${input.roomTypeId} and night >= ${input.checkIn}::date and night < ${input.checkOut}::date
-      and reserved + ${q} <= capacity
-    returning night`.execute(trx);
+    with locked as (
+      select room_type_id, night from inventory.room_night
+      where room_type_id = ${input.roomTypeId} and night >= ${input.checkIn}::date and night < ${input.checkOut}::date
+      order by night
+      for no key update
+    )
+    update inventory.room_night rn
+    set reserved = rn.reserved + ${q}${input.direct ? sql`, reserved_direct = rn.reserved_direct + ${q}` : sql``}
+    from locked
+    where rn.room_type_id = locked.room_type_id and rn.night = locked.night and rn.reserved + ${q} <= rn.capacity
+    returning rn.night`.execute(trx);
   return rows.map((r) => r.night).sort();
 }
 
@@ -76,11 +84,17 @@ export async function releaseDirectRows(
 ): Promise<string[]> {
   const q = input.quantity;
   const { rows } = await sql<{ night: string }>`
-    update inventory.room_night
-    set reserved = reserved - ${q}, reserved_direct = reserved_direct - ${q}
-    where room_type_id = ${input.roomTypeId} and night >= ${input.checkIn}::date and night < ${input.checkOut}::date
-      and reserved_direct >= ${q}
-    returning night`.execute(trx);
+    with locked as (
+      select room_type_id, night from inventory.room_night
+      where room_type_id = ${input.roomTypeId} and night >= ${input.checkIn}::date and night < ${input.checkOut}::date
+      order by night
+      for no key update
+    )
+    update inventory.room_night rn
+    set reserved = rn.reserved - ${q}, reserved_direct = rn.reserved_direct - ${q}
+    from locked
+    where rn.room_type_id = locked.room_type_id and rn.night = locked.night and rn.reserved_direct >= ${q}
+    returning rn.night`.execute(trx);
   return rows.map((r) => r.night).sort();
 }
 
@@ -118,13 +132,20 @@ export async function insertHoldNights(
 /** Gives back exactly the hold_night rows of these holds, in one statement. */
 export async function giveBackHoldNights(trx: InventoryTrx, holdIds: readonly string[]): Promise<void> {
   if (holdIds.length === 0) return;
+  // Locked in (room type, night) order, like takeNightRows, so a release never deadlocks a take.
   await sql`
-    update inventory.room_night rn set reserved = rn.reserved - x.quantity
-    from (
+    with x as (
       select room_type_id, night, sum(quantity)::int as quantity from inventory.hold_night
       where hold_id in (${sql.join(holdIds)}) group by room_type_id, night
-    ) x
-    where rn.room_type_id = x.room_type_id and rn.night = x.night`.execute(trx);
+    ), locked as (
+      select rn.room_type_id, rn.night, x.quantity from inventory.room_night rn
+      join x on x.room_type_id = rn.room_type_id and x.night = rn.night
+      order by rn.room_type_id, rn.night
+      for no key update of rn
+    )
+    update inventory.room_night rn set reserved = rn.reserved - locked.quantity
+    from locked
+    where rn.room_type_id = locked.room_type_id and rn.night = locked.night`.execute(trx);
 }
 
 /** Gives back the nights of a hold from `from` on (an early departure); returns those nights. */
