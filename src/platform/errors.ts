@@ -64,5 +64,6 @@ export const platformError = defineErrors({
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this idempotency key is still in progress.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A service this request needs is unavailable.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
+  DATABASE_BUSY: { status: 503, message: 'The database is too busy to answer now; retry shortly.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 });

@@ -37,10 +37,24 @@ export function toAppError(err: unknown): AppError {
     default:
       break;
   }
+  if (isOverload(err)) return platformError('DATABASE_BUSY');
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return platformError('VALIDATION_FAILED', fe.message);
   }
   return platformError('INTERNAL');
+}
+
+/**
+ * The database could not take the work now (no pooled connection within the timeout, a deadlock or a
+ * serialization failure chosen as victim): nothing was done, and a retry may succeed — a 503, not a 500.
+ */
+function isOverload(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code === '40P01' || e?.code === '40001' || e?.code === '53300') return true;
+  return (
+    typeof e?.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(e.message)
+  );
 }
 
 export function validationIssues(err: {
