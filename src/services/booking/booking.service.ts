@@ -132,6 +132,18 @@ function stayOf(input: { date: string; checkOut?: string; nights?: number }): St
   return { checkIn: input.date, checkOut, nights };
 }
 
+/** A hold request exactly as sent (same body, same key), so that it can be replayed. */
+export type HoldRequest =
+  | { readonly kind: 'rooms'; readonly input: Parameters<InventoryClient['holdRooms']>[0]; readonly key: string }
+  | { readonly kind: 'table'; readonly input: Parameters<InventoryClient['holdTable']>[0]; readonly key: string };
+
+/** Sends a recorded hold request again: inventory answers the hold it made the first time (or its refusal). */
+export function replayHoldRequest(ctx: BookingContext, request: HoldRequest): Promise<Hold> {
+  return request.kind === 'rooms'
+    ? ctx.inventory.holdRooms(request.input, request.key)
+    : ctx.inventory.holdTable(request.input, request.key);
+}
+
 /** What the inventory must hold for a booking, and the fields it fixes on the booking row. */
 export interface Placement {
   readonly hold: Hold;
@@ -153,6 +165,8 @@ export async function place(
     adults?: number | null;
   },
   key: string,
+  /** Told the exact hold request before it is sent, so a saga can replay it after a lost answer. */
+  onHoldRequest?: (request: HoldRequest) => Promise<void>,
 ): Promise<Placement> {
   const ttlSeconds = Math.ceil(ctx.pendingTtlMs / 1000) + HOLD_GRACE_SECONDS;
   if (spec.venueType === 'hotel') {
@@ -169,10 +183,9 @@ export async function place(
         `Room type ${roomType.id} sleeps at most ${roomType.capacity_adults} adults (asked for ${adults}).`,
       );
     }
-    const hold = await ctx.inventory.holdRooms(
-      { room_type_id: roomType.id, check_in: stay.checkIn, check_out: stay.checkOut, quantity: 1, ttl_seconds: ttlSeconds },
-      key,
-    );
+    const input = { room_type_id: roomType.id, check_in: stay.checkIn, check_out: stay.checkOut, quantity: 1, ttl_seconds: ttlSeconds };
+    await onHoldRequest?.({ kind: 'rooms', input, key });
+    const hold = await ctx.inventory.holdRooms(input, key);
     const total = roomType.price * stay.nights;
     return {
       hold,
@@ -193,17 +206,16 @@ export async function place(
     };
   }
   if (!spec.time) throw bookingError('BOOKING_INVALID', `A ${spec.venueType} booking needs booking_time (HH:MM).`);
-  const hold = await ctx.inventory.holdTable(
-    {
-      venue_id: spec.venueId,
-      date: spec.date,
-      time: spec.time,
-      party_size: spec.partySize,
-      ...(spec.durationMinutes ? { duration_minutes: spec.durationMinutes } : {}),
-      ttl_seconds: ttlSeconds,
-    },
-    key,
-  );
+  const input = {
+    venue_id: spec.venueId,
+    date: spec.date,
+    time: spec.time,
+    party_size: spec.partySize,
+    ...(spec.durationMinutes ? { duration_minutes: spec.durationMinutes } : {}),
+    ttl_seconds: ttlSeconds,
+  };
+  await onHoldRequest?.({ kind: 'table', input, key });
+  const hold = await ctx.inventory.holdTable(input, key);
   const d = hold.details;
   const end = typeof d.end === 'string' ? new Date(d.end) : null;
   const duration = typeof d.duration_minutes === 'number' ? d.duration_minutes : (spec.durationMinutes ?? null);

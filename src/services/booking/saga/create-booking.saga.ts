@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { AppError } from '../../../platform/errors.js';
+import { AppError, isAppError } from '../../../platform/errors.js';
 import { bookingError } from '../booking.errors.js';
 import { bookingPayload, event, statusChangedEvent, writeEvents } from '../booking.events.js';
 import type { Booking } from '../booking.model.js';
@@ -32,6 +32,8 @@ import {
   changeStatus,
   holdKey,
   place,
+  replayHoldRequest,
+  type HoldRequest,
   todayAt,
   type BookingContext,
   type CreateBookingInput,
@@ -43,6 +45,8 @@ export const CREATE_STEPS = ['started', 'held', 'quoted', 'promo_redeemed', 'boo
 export type CreateStep = (typeof CREATE_STEPS)[number];
 
 interface SagaData {
+  /** The hold request as sent: replayed by recovery when its answer was lost (a timeout). */
+  hold_request?: HoldRequest;
   hold_id?: string;
   promo_code?: string | null;
   intent_id?: string;
@@ -169,8 +173,15 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
         adults: input.adults,
       },
       holdKey(bookingId, 1),
+      async (request) => {
+        data.hold_request = request;
+        await recordStep(ctx.db, sagaId, 'started', data, ctx.clock.now());
+      },
     );
   } catch (err) {
+    // Unreachable inventory may still have made the hold (the answer was lost): leave the saga to
+    // recovery, which replays the request by its key and releases what it finds.
+    if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') && data.hold_request !== undefined) throw err;
     await endSaga(ctx.db, sagaId, 'compensated', `not held: ${(err as Error).message}`, ctx.clock.now());
     throw err;
   }
@@ -428,6 +439,22 @@ export async function settleSaga(ctx: BookingContext, saga: SagaRow): Promise<'c
       if (data.auto_confirm === true) await finish(ctx, saga.id, saga.booking_id, data);
       else await endSaga(ctx.db, saga.id, 'completed', 'pending confirmation', ctx.clock.now());
       return 'completed';
+    }
+    if (step === 'started' && data.hold_id === undefined) {
+      if (data.hold_request === undefined) {
+        await endSaga(ctx.db, saga.id, 'compensated', 'stopped before any hold was requested', ctx.clock.now());
+        return 'compensated';
+      }
+      // The hold's answer was lost: ask again with the same key; inventory answers the hold it made.
+      try {
+        data.hold_id = (await replayHoldRequest(ctx, data.hold_request)).id;
+      } catch (err) {
+        const code = err instanceof AppError ? (err.details as { inventory_code?: string } | undefined)?.inventory_code : undefined;
+        if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') || code === 'IDEMPOTENCY_IN_PROGRESS') throw err;
+        // Refused the first time too (no availability …): nothing was held.
+        await endSaga(ctx.db, saga.id, 'compensated', `not held: ${(err as Error).message}`, ctx.clock.now());
+        return 'compensated';
+      }
     }
     // Before a successful authorization (the card is never stored, so it cannot be retried): undo.
     await compensate(ctx, saga.id, saga.booking_id, data, `the booking could not be completed (stopped after step ${step})`);
