@@ -30,3 +30,24 @@ export function nightsOf(checkIn: string, checkOut: string): string[] {
   for (let d = checkIn; d < checkOut; d = addDays(d, 1)) nights.push(d);
   return nights;
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date of an instant in a time zone (UTC for an unknown zone). Formatters are cached per
+ * zone: building one costs more than the rest of a request's date arithmetic.
+ */
+export function localDate(at: Date, timeZone: string): string {
+  let format = dayFormats.get(timeZone);
+  if (format === undefined) {
+    try {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      return at.toISOString().slice(0, 10);
+    }
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

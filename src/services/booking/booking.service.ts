@@ -17,7 +17,7 @@
  * `sync-inventory` job until done (booking.tasks.ts).
  */
 import type { Clock } from '../../platform/clock.js';
-import { addDays, daysBetween, isCalendarDate } from '../../platform/dates.js';
+import { addDays, daysBetween, isCalendarDate, localDate } from '../../platform/dates.js';
 import type { Hold, InventoryClient } from './clients/inventory.client.js';
 import type { PaymentClient, PaymentMethod } from './clients/payment.client.js';
 import type { PricingClient } from './clients/pricing.client.js';
@@ -89,13 +89,9 @@ export interface CreateOptions {
   readonly paymentMethod?: PaymentMethod;
 }
 
-/** Today's date where the venue is (falls back to UTC for an unknown zone). */
+/** Today's date where the venue is (UTC for an unknown zone). */
 export function todayAt(now: Date, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
-  }
+  return localDate(now, timeZone);
 }
 
 export function holdKey(bookingId: string, version: number): string {

@@ -34,16 +34,7 @@ export function requireStay(checkIn: string, checkOut: string): number {
   return requireRange('check_in', checkIn, 'check_out', checkOut);
 }
 
-/** The calendar date of an instant in a venue's time zone (falls back to UTC for an unknown zone). */
-export function localDate(at: Date, timeZone: string): string {
-  try {
-    const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-    const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-    return `${get('year')}-${get('month')}-${get('day')}`;
-  } catch {
-    return at.toISOString().slice(0, 10);
-  }
-}
+export { localDate } from '../../../platform/dates.js';
 
 /** The nights the horizon guarantees at `now`: from yesterday (UTC, so every time zone's today is in) on. */
 export function horizonAt(now: Date): { from: string; until: string } {
