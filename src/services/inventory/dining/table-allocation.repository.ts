@@ -137,7 +137,16 @@ export interface SlotCount {
   readonly covers: number;
 }
 
-/** For every slot at once (one query): free fitting tables and covers already starting there. */
+/**
+ * For every slot at once (one query): free fitting tables and covers already starting there.
+ *
+ * Set-based, so that its cost is slots × live allocations of the day whatever plan the statistics
+ * lead to: the day's live allocations are read once (each marked whether its table fits the party),
+ * joined to the slots they overlap, and the busy fitting tables are counted per slot and taken from
+ * the number of fitting tables. (The anti-join per slot and table it replaces re-scanned the live
+ * allocations for every pair whenever the tables had no statistics yet — a new restaurant, or PGlite,
+ * which never analyzes: 10,600 scans, ~200 ms of database CPU for 200 tables × 53 slots.)
+ */
 export async function countSlots(
   db: InventoryExecutor,
   q: { venueId: string; party: number; area: string | undefined; now: Date; slots: readonly SlotWindow[] },
@@ -146,32 +155,42 @@ export async function countSlots(
   const starts = q.slots.map((s) => s.start.toISOString());
   const blocked = q.slots.map((s) => s.blockedUntil.toISOString());
   const ends = q.slots.map((s) => s.slotEnd.toISOString());
+  const area = q.area ?? null;
   const { rows } = await sql<{ tables_free: number; covers: number }>`
-    with slot as (
-      select n, start_at, blocked_until, slot_end
+    with slot as materialized (
+      select n, start_at, slot_end, tstzrange(start_at, blocked_until) as blocks
       from unnest(${starts}::timestamptz[], ${blocked}::timestamptz[], ${ends}::timestamptz[])
         with ordinality as s(start_at, blocked_until, slot_end, n)
     ),
-    live as (
-      select a.table_id, a.during, a.party_size
+    live as materialized (
+      select a.table_id, a.during, lower(a.during) as start_at, a.party_size,
+        (t.active and t.min_seats <= ${q.party} and ${q.party} <= t.max_seats and (${area}::text is null or t.area = ${area})) as fits
       from inventory.table_allocation a
       join inventory.hold h on h.id = a.hold_id
+      join inventory.dining_table t on t.id = a.table_id
       where a.venue_id = ${q.venueId} and a.active
         and not (h.status = 'HELD' and h.expires_at <= ${q.now})
-        and a.during && tstzrange((select min(start_at) from slot), (select max(greatest(blocked_until, slot_end)) from slot))
+        and a.during && (select tstzrange(min(start_at), max(greatest(upper(blocks), slot_end))) from slot)
     ),
-    fitting as (
-      select t.id from inventory.dining_table t
-      where t.venue_id = ${q.venueId} and t.active
-        and t.min_seats <= ${q.party} and ${q.party} <= t.max_seats
-        and (${q.area ?? null}::text is null or t.area = ${q.area ?? null})
+    busy as (
+      select s.n, count(distinct l.table_id)::int as tables
+      from slot s join live l on l.fits and l.during && s.blocks
+      group by s.n
+    ),
+    started as (
+      select s.n, sum(l.party_size)::int as covers
+      from slot s join live l on l.start_at >= s.start_at and l.start_at < s.slot_end
+      group by s.n
     )
     select
-      (select count(*)::int from fitting f
-        where not exists (select 1 from live l where l.table_id = f.id and l.during && tstzrange(s.start_at, s.blocked_until))) as tables_free,
-      (select coalesce(sum(l.party_size), 0)::int from live l
-        where lower(l.during) >= s.start_at and lower(l.during) < s.slot_end) as covers
+      (select count(*)::int from inventory.dining_table t
+        where t.venue_id = ${q.venueId} and t.active
+          and t.min_seats <= ${q.party} and ${q.party} <= t.max_seats
+          and (${area}::text is null or t.area = ${area})) - coalesce(b.tables, 0) as tables_free,
+      coalesce(c.covers, 0) as covers
     from slot s
+    left join busy b on b.n = s.n
+    left join started c on c.n = s.n
     order by s.n`.execute(db);
   return rows.map((r) => ({ tablesFree: r.tables_free, covers: r.covers }));
 }
