@@ -37,7 +37,8 @@ export default defineConfig(async (): Promise<ViteUserConfig> => {
       globalSetup: ['test/helpers/global-setup.ts'],
       testTimeout: 60_000,
       hookTimeout: 60_000,
-      reporters: ['default'],
+      // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
+      reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci/results/vitest.json' }]] : ['default'],
       projects: [
         // Pure logic runs once; everything that touches a database runs on every back end.
         { extends: true as const, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
