@@ -50,7 +50,8 @@ export async function freshDatabase(): Promise<{ database: Database; drop: () =>
     return { database, drop: async () => undefined };
   }
   const adminUrl = inject('postgresUrl');
-  const name = `innkeeper_t_${randomBytes(6).toString('hex')}`;
+  // Named after this run's template, so the run's teardown can drop any a crashed file left behind.
+  const name = `${inject('postgresTemplate').replace('innkeeper_tpl_', 'innkeeper_t_')}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -58,6 +58,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   project.provide('postgresUrl', adminUrl);
   project.provide('postgresTemplate', template);
   return async () => {
+    const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [
+      `${template.replace('innkeeper_tpl_', 'innkeeper_t_')}_%`,
+    ]);
+    for (const { datname } of leftovers.rows) await admin.query(`drop database if exists ${datname} with (force)`);
     await admin.query(`drop database if exists ${template} with (force)`);
     await admin.end();
   };
