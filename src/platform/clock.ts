@@ -34,8 +34,3 @@ export class ManualClock implements Clock {
     this.advance(minutes * 60_000);
   }
 }
-
-/** The UTC calendar date (YYYY-MM-DD) of an instant. */
-export function utcDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}

@@ -49,11 +49,6 @@ export function isAppError(err: unknown, code?: string): err is AppError {
   return err instanceof AppError && (code === undefined || err.code === code);
 }
 
-/** Every registered code, for the docs. */
-export function registeredErrors(): ReadonlyMap<string, ErrorSpec> {
-  return registry;
-}
-
 export const platformError = defineErrors({
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No route matches this method and path.' },

@@ -220,12 +220,3 @@ export async function finishTask(db: BookingExecutor, id: number, now: Date, err
     .where('id', '=', id)
     .execute();
 }
-
-export async function pendingTasks(db: BookingExecutor): Promise<number> {
-  const row = await db
-    .selectFrom('booking.task')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('done_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}

@@ -16,10 +16,6 @@ export const TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[
   EXPIRED: [],
 };
 
-export const TERMINAL_STATUSES: readonly BookingStatus[] = BOOKING_STATUSES.filter((s) => TRANSITIONS[s].length === 0);
-/** Statuses whose booking still uses its inventory. */
-export const ACTIVE_STATUSES: readonly BookingStatus[] = ['PENDING', 'CONFIRMED', 'CHECKED_IN'];
-
 export function canTransition(from: BookingStatus, to: BookingStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
