@@ -6,7 +6,7 @@
  */
 import { purgeExpiredKeys } from '../../platform/db/idempotency.js';
 import type { ServiceModule } from '../../platform/http/app.js';
-import { adminRoutes } from './admin.routes.js';
+import { adminRoutes } from './admin/resources.routes.js';
 import * as createRatePlansRules from './migrations/2026_11_25_160000_create_rate_plans_rules.js';
 import * as createPromoCodes from './migrations/2026_11_25_160100_create_promo_codes.js';
 import * as createTaxesDiningCancellation from './migrations/2026_11_25_160200_create_taxes_dining_cancellation.js';
