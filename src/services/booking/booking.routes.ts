@@ -6,7 +6,8 @@ import { idempotentReply, type IdempotencyStore } from '../../platform/http/idem
 import { IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
 import { checkAvailability } from './booking.availability.js';
 import { bookingError } from './booking.errors.js';
-import { findByReference, listBookings, listHistory, type ListFilter } from './booking.repository.js';
+import type { BookingContext } from './booking.context.js';
+import { findByReference, getBooking, listBookings, listHistory, type ListFilter } from './booking.repository.js';
 import {
   AvailabilityBody,
   AvailabilityReply,
@@ -23,7 +24,8 @@ import {
   UpdateBookingBody,
   VersionQuery,
 } from './booking.schemas.js';
-import { changeStatus, getBooking, updateBookingDetails, type BookingContext } from './booking.service.js';
+import { changeStatus } from './booking-status.service.js';
+import { updateBookingDetails } from './saga/change-booking.saga.js';
 import { createBooking } from './saga/create-booking.saga.js';
 import type { Booking } from './booking.model.js';
 
@@ -121,7 +123,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['guest', 'business', 'admin', 'service'] },
     },
     async (request, reply) => {
-      const booking = await getBooking(ctx, request.params.booking_id);
+      const booking = await getBooking(ctx.db, request.params.booking_id);
       return reply.header('etag', etag(booking)).send(bookingToReply(booking));
     },
   );
@@ -254,7 +256,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request) => {
-      const booking = await getBooking(ctx, request.params.booking_id);
+      const booking = await getBooking(ctx.db, request.params.booking_id);
       const history = await listHistory(ctx.db, booking.id);
       return {
         booking_id: booking.id,

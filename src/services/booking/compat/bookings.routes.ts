@@ -10,8 +10,10 @@ import { detailErrorHandler } from '../../../platform/http/compat.js';
 import { IsoDate } from '../../../platform/http/schemas.js';
 import { bookingError } from '../booking.errors.js';
 import type { Booking } from '../booking.model.js';
+import type { BookingContext } from '../booking.context.js';
 import { findByShortId, listBookings } from '../booking.repository.js';
-import { changeStatus, updateBookingDetails, type BookingContext } from '../booking.service.js';
+import { changeStatus } from '../booking-status.service.js';
+import { updateBookingDetails } from '../saga/change-booking.saga.js';
 import { createBooking } from '../saga/create-booking.saga.js';
 
 const tags = ['compat: bookings (seed 001)'];

@@ -13,33 +13,19 @@
  * says why, no active hold, no uncaptured intent).
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { localDate } from '../../../platform/dates.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
+import type { PaymentMethod } from '../clients/payment.client.js';
+import { SYSTEM, type Actor, type BookingContext } from '../booking.context.js';
 import { bookingError } from '../booking.errors.js';
-import { bookingPayload, event, statusChangedEvent, writeEvents } from '../booking.events.js';
+import { bookingPayload, event, statusChangedEvent } from '../booking.events.js';
 import type { Booking } from '../booking.model.js';
+import { holdKey, place, replayHoldRequest, type HoldRequest } from '../booking.placement.js';
 import { priceColumns, priceFor } from '../booking.pricing.js';
-import {
-  findBooking,
-  insertBooking,
-  insertHistory,
-  newReference,
-  newShortId,
-  updateBooking,
-  type NewBookingRow,
-} from '../booking.repository.js';
-import {
-  changeStatus,
-  holdKey,
-  place,
-  replayHoldRequest,
-  type HoldRequest,
-  todayAt,
-  type BookingContext,
-  type CreateBookingInput,
-  type CreateOptions,
-} from '../booking.service.js';
-import type { BookingTrx, SagaTable } from '../booking.tables.js';
+import { findBooking, insertHistory, insertWithFreshReference, setPayment, updateBooking, writeEvents } from '../booking.repository.js';
+import type { VenueType } from '../booking.tables.js';
+import { changeStatus } from '../booking-status.service.js';
+import { endSaga, findSaga, findStuckSagas, insertSaga, recordStep, type SagaRecord } from './saga.repository.js';
 
 export const CREATE_STEPS = ['started', 'held', 'quoted', 'promo_redeemed', 'booked', 'intent_created', 'authorized', 'completed'] as const;
 export type CreateStep = (typeof CREATE_STEPS)[number];
@@ -55,7 +41,43 @@ interface SagaData {
   actor?: string;
 }
 
-type SagaRow = Selectable<SagaTable>;
+export interface CreateBookingInput {
+  readonly guestId: string;
+  readonly guestName: string;
+  readonly guestEmail?: string;
+  readonly guestPhone?: string;
+  readonly venueId: string;
+  readonly venueType: VenueType;
+  readonly date: string;
+  readonly time?: string;
+  readonly durationMinutes?: number;
+  readonly partySize: number;
+  readonly roomTypeId?: string;
+  readonly checkOut?: string;
+  readonly nights?: number;
+  readonly adults?: number;
+  readonly children?: number;
+  readonly specialRequests?: string;
+  readonly internalNotes?: string;
+  readonly source: string;
+  readonly metadata?: Record<string, unknown>;
+  readonly idempotencyKey?: string;
+  readonly mealPlan?: string;
+  readonly marketSegment?: string;
+  readonly bookingChannel?: string;
+  readonly isHoliday?: boolean;
+  readonly promoCode?: string;
+}
+
+export interface CreateOptions {
+  /** The booking's id; a retry of a create that crashed passes the same id and resumes it. */
+  readonly bookingId?: string;
+  /** Confirm at once (no payment step), as the seed-001 surface does. */
+  readonly autoConfirm: boolean;
+  readonly actor: Actor;
+  /** Pay now: authorize and capture as part of the create saga (402 when declined). */
+  readonly paymentMethod?: PaymentMethod;
+}
 
 /**
  * Fault injection for the crash tests: with INNKEEPER_FAULT_CRASH_AFTER=<step>, the process kills
@@ -65,56 +87,9 @@ function crashPoint(step: CreateStep): void {
   if (process.env.INNKEEPER_FAULT_CRASH_AFTER === step) process.kill(process.pid, 'SIGKILL');
 }
 
-async function recordStep(
-  db: BookingContext['db'] | BookingTrx,
-  sagaId: string,
-  step: CreateStep,
-  data: SagaData,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('booking.saga')
-    .set({ step, data: JSON.stringify(data), updated_at: at })
-    .where('id', '=', sagaId)
-    .execute();
-}
-
-async function endSaga(
-  db: BookingContext['db'] | BookingTrx,
-  sagaId: string,
-  status: 'completed' | 'compensated',
-  outcome: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('booking.saga')
-    .set({ status, step: status === 'completed' ? 'completed' : 'compensated', outcome, updated_at: at })
-    .where('id', '=', sagaId)
-    .execute();
-}
-
-async function findSaga(db: BookingContext['db'], bookingId: string): Promise<SagaRow | undefined> {
-  return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', 'create').executeTakeFirst();
-}
-
-async function insertWithFreshReference(trx: BookingTrx, row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>): Promise<Booking> {
-  // References are random and a clash is astronomically rare; look before inserting so that the unique
-  // indexes (the real guarantee) practically never abort the transaction.
-  for (let attempt = 0; ; attempt++) {
-    const reference = newReference(row.created_at);
-    const shortId = newShortId();
-    const clash = await trx
-      .selectFrom('booking.booking')
-      .select('id')
-      .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
-      .executeTakeFirst();
-    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
-  }
-}
-
 export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
   const bookingId = options.bookingId ?? randomUUID();
-  const prior = await findSaga(ctx.db, bookingId);
+  const prior = await findSaga(ctx.db, bookingId, 'create');
   if (prior !== undefined) {
     // A retry of a create whose first attempt died: finish or compensate it, then answer as it ended.
     await settleSaga(ctx, prior);
@@ -132,7 +107,7 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
   }
   if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
   const now = ctx.clock.now();
-  if (input.date < todayAt(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
+  if (input.date < localDate(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
 
   const sagaId = randomUUID();
   const data: SagaData = {
@@ -140,20 +115,7 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
     auto_confirm: options.autoConfirm,
     actor: options.actor.id,
   };
-  await ctx.db
-    .insertInto('booking.saga')
-    .values({
-      id: sagaId,
-      booking_id: bookingId,
-      kind: 'create',
-      status: 'running',
-      step: 'started',
-      data: JSON.stringify(data),
-      outcome: null,
-      started_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await insertSaga(ctx.db, { id: sagaId, bookingId, kind: 'create', step: 'started', data, at: now });
 
   // 1. hold — compensation: release it (it also expires by itself).
   let placement;
@@ -300,17 +262,13 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
       );
       data.intent_id = intent.id;
       await ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('booking.booking')
-          .set({ payment_intent_id: intent.id, payment_status: intent.status })
-          .where('id', '=', bookingId)
-          .execute();
+        await setPayment(trx, bookingId, { payment_intent_id: intent.id, payment_status: intent.status });
         await recordStep(trx, sagaId, 'intent_created', data, ctx.clock.now());
       });
       crashPoint('intent_created');
       const authorized = await ctx.payment.authorize(intent.id, options.paymentMethod, `booking:${bookingId}:authorize`);
       await ctx.db.transaction().execute(async (trx) => {
-        await trx.updateTable('booking.booking').set({ payment_status: authorized.status }).where('id', '=', bookingId).execute();
+        await setPayment(trx, bookingId, { payment_status: authorized.status });
         await recordStep(trx, sagaId, 'authorized', data, ctx.clock.now());
       });
       crashPoint('authorized');
@@ -403,7 +361,7 @@ async function compensate(ctx: BookingContext, sagaId: string, bookingId: string
   const booking = await findBooking(ctx.db, bookingId);
   if (booking !== undefined && (booking.status === 'PENDING' || booking.status === 'CONFIRMED')) {
     // Cancelling writes the tasks that void the payment, release the hold and give the promo back.
-    await changeStatus(ctx, bookingId, 'CANCELLED', { actor: { id: 'system' }, reason, cancelledBy: 'system' }).catch((err: unknown) =>
+    await changeStatus(ctx, bookingId, 'CANCELLED', { actor: SYSTEM, reason, cancelledBy: 'system' }).catch((err: unknown) =>
       ctx.log?.error({ err, booking: bookingId }, 'compensation could not cancel the booking; recovery will retry'),
     );
     if (booking.payment.intentId === null && data.intent_id !== undefined) {
@@ -419,7 +377,7 @@ async function compensate(ctx: BookingContext, sagaId: string, bookingId: string
 }
 
 /** Brings one unfinished saga to an end: forward when it was paid (or needs no payment), back otherwise. */
-export async function settleSaga(ctx: BookingContext, saga: SagaRow): Promise<'completed' | 'compensated' | 'unchanged'> {
+export async function settleSaga(ctx: BookingContext, saga: SagaRecord): Promise<'completed' | 'compensated' | 'unchanged'> {
   if (saga.status !== 'running') return 'unchanged';
   const data = saga.data as SagaData;
   const step = saga.step as CreateStep;
@@ -468,14 +426,7 @@ export async function settleSaga(ctx: BookingContext, saga: SagaRow): Promise<'c
 /** The recovery job: sagas untouched for `sagaRecoveryAfterMs` are finished or compensated. */
 export async function recoverSagas(ctx: BookingContext, limit = 100): Promise<{ completed: number; compensated: number; pending: number }> {
   const cutoff = new Date(ctx.clock.now().getTime() - ctx.sagaRecoveryAfterMs);
-  const stuck = await ctx.db
-    .selectFrom('booking.saga')
-    .selectAll()
-    .where('status', '=', 'running')
-    .where('updated_at', '<=', cutoff)
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
+  const stuck = await findStuckSagas(ctx.db, cutoff, limit);
   const result = { completed: 0, compensated: 0, pending: 0 };
   for (const saga of stuck) {
     const outcome = await settleSaga(ctx, saga);
