@@ -19,11 +19,11 @@ import type { PaymentMethod } from '../clients/payment.client.js';
 import { SYSTEM, type Actor, type BookingContext } from '../booking.context.js';
 import { bookingError } from '../booking.errors.js';
 import { bookingPayload, event, statusChangedEvent } from '../booking.events.js';
+import type { CreateBookingInput } from '../booking.inputs.js';
 import type { Booking } from '../booking.model.js';
 import { holdKey, place, replayHoldRequest, type HoldRequest } from '../booking.placement.js';
 import { priceColumns, priceFor } from '../booking.pricing.js';
 import { findBooking, insertHistory, insertWithFreshReference, setPayment, updateBooking, writeEvents } from '../booking.repository.js';
-import type { VenueType } from '../booking.tables.js';
 import { changeStatus } from '../booking-status.service.js';
 import { endSaga, findSaga, findStuckSagas, insertSaga, recordStep, type SagaRecord } from './saga.repository.js';
 
@@ -39,34 +39,6 @@ interface SagaData {
   payment_required?: boolean;
   auto_confirm?: boolean;
   actor?: string;
-}
-
-export interface CreateBookingInput {
-  readonly guestId: string;
-  readonly guestName: string;
-  readonly guestEmail?: string;
-  readonly guestPhone?: string;
-  readonly venueId: string;
-  readonly venueType: VenueType;
-  readonly date: string;
-  readonly time?: string;
-  readonly durationMinutes?: number;
-  readonly partySize: number;
-  readonly roomTypeId?: string;
-  readonly checkOut?: string;
-  readonly nights?: number;
-  readonly adults?: number;
-  readonly children?: number;
-  readonly specialRequests?: string;
-  readonly internalNotes?: string;
-  readonly source: string;
-  readonly metadata?: Record<string, unknown>;
-  readonly idempotencyKey?: string;
-  readonly mealPlan?: string;
-  readonly marketSegment?: string;
-  readonly bookingChannel?: string;
-  readonly isHoliday?: boolean;
-  readonly promoCode?: string;
 }
 
 export interface CreateOptions {
@@ -99,15 +71,15 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
     return booking;
   }
 
-  const venue = await ctx.inventory.getVenue(input.venueId);
-  if (venue.type !== input.venueType) {
-    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venueType}.`, {
+  const venue = await ctx.inventory.getVenue(input.venue_id);
+  if (venue.type !== input.venue_type) {
+    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venue_type}.`, {
       venue_type: venue.type,
     });
   }
   if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
   const now = ctx.clock.now();
-  if (input.date < localDate(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
+  if (input.booking_date < localDate(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
 
   const sagaId = randomUUID();
   const data: SagaData = {
@@ -124,13 +96,13 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
       ctx,
       {
         venueId: venue.id,
-        venueType: input.venueType,
-        date: input.date,
-        time: input.time,
-        durationMinutes: input.durationMinutes,
-        partySize: input.partySize,
-        roomTypeId: input.roomTypeId,
-        checkOut: input.checkOut,
+        venueType: input.venue_type,
+        date: input.booking_date,
+        time: input.booking_time,
+        durationMinutes: input.duration_minutes,
+        partySize: input.party_size,
+        roomTypeId: input.room_type_id,
+        checkOut: input.check_out,
         nights: input.nights,
         adults: input.adults,
       },
@@ -155,17 +127,17 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
     // 2. quote — no compensation; pricing down means the default price, flagged.
     const price = await priceFor(ctx, {
       venueId: venue.id,
-      venueType: input.venueType,
+      venueType: input.venue_type,
       currency: venue.currency,
       roomTypeId: placement.row.room_type_id,
       checkIn: placement.row.check_in,
       checkOut: placement.row.check_out,
       nightlyPrice: placement.row.room_price,
       nights: placement.row.nights,
-      date: input.date,
+      date: input.booking_date,
       time: placement.row.booking_time,
-      partySize: input.partySize,
-      promoCode: input.promoCode,
+      partySize: input.party_size,
+      promoCode: input.promo_code,
     });
     await recordStep(ctx.db, sagaId, 'quoted', data, ctx.clock.now());
     crashPoint('quoted');
@@ -181,33 +153,33 @@ export async function createBooking(ctx: BookingContext, input: CreateBookingInp
 
     // 4. book — one transaction: the booking, its history, its event, and the saga's progress.
     const at = ctx.clock.now();
-    const columns = priceColumns(price, input.metadata ?? {}, input.promoCode);
+    const columns = priceColumns(price, input.metadata ?? {}, input.promo_code);
     await ctx.db.transaction().execute(async (trx) => {
       const created = await insertWithFreshReference(trx, {
         id: bookingId,
-        idempotency_key: input.idempotencyKey ?? null,
-        guest_id: input.guestId,
-        guest_name: input.guestName,
-        guest_email: input.guestEmail ?? null,
-        guest_phone: input.guestPhone ?? null,
+        idempotency_key: input.idempotency_key ?? null,
+        guest_id: input.guest_id,
+        guest_name: input.guest_name,
+        guest_email: input.guest_email ?? null,
+        guest_phone: input.guest_phone ?? null,
         venue_id: venue.id,
-        venue_type: input.venueType,
+        venue_type: input.venue_type,
         venue_name: venue.name,
-        booking_date: input.date,
-        party_size: input.partySize,
+        booking_date: input.booking_date,
+        party_size: input.party_size,
         status: 'PENDING',
         payment_intent_id: null,
         payment_status: null,
         inventory_reservation_id: placement.hold.id,
         inventory_status: 'HELD',
-        special_requests: input.specialRequests ?? null,
-        internal_notes: input.internalNotes ?? null,
-        adults: input.venueType === 'hotel' ? (input.adults ?? input.partySize) : null,
-        children: input.venueType === 'hotel' ? (input.children ?? 0) : null,
-        meal_plan: input.mealPlan ?? null,
-        market_segment: input.marketSegment ?? null,
-        booking_channel: input.bookingChannel ?? null,
-        is_holiday: input.isHoliday ?? null,
+        special_requests: input.special_requests ?? null,
+        internal_notes: input.internal_notes ?? null,
+        adults: input.venue_type === 'hotel' ? (input.adults ?? input.party_size) : null,
+        children: input.venue_type === 'hotel' ? (input.children ?? 0) : null,
+        meal_plan: input.meal_plan ?? null,
+        market_segment: input.market_segment ?? null,
+        booking_channel: input.booking_channel ?? null,
+        is_holiday: input.is_holiday ?? null,
         source: input.source,
         created_at: at,
         updated_at: at,
