@@ -6,7 +6,8 @@ import { pendingPastExpiry, staysPastCheckOut } from '../booking.repository.js';
 import type { BookingStatus } from '../booking.states.js';
 import { changeStatus } from '../booking-status.service.js';
 import { runTasks } from '../booking.tasks.js';
-import { recoverSagas } from '../saga/create-booking.saga.js';
+import { createBookingSaga } from '../saga/create-booking.saga.js';
+import { recoverStuckSagas } from '../saga/saga.runner.js';
 
 /**
  * Moves each booking to `to` on the system's behalf; one that another change moved meanwhile is
@@ -60,7 +61,7 @@ export function bookingJobs(ctx: BookingContext): Job[] {
       name: 'recover-sagas',
       description: 'Finish or compensate create-booking sagas stuck past the recovery timeout (a crash, a service down)',
       schedule: { everyMs: 30_000 },
-      run: async () => recoverSagas(ctx),
+      run: async () => recoverStuckSagas(ctx, [createBookingSaga]),
     },
     {
       name: 'purge-booking-idempotency-keys',
