@@ -7,7 +7,7 @@ import type { Static } from 'typebox';
 import { addDays } from '../../platform/dates.js';
 import { bookingError } from './booking.errors.js';
 import type { AvailabilityBody, AvailabilityReply } from './booking.schemas.js';
-import type { BookingContext } from './booking.service.js';
+import type { BookingContext } from './booking.context.js';
 
 export async function checkAvailability(
   ctx: BookingContext,

@@ -1,4 +1,5 @@
 import { defineErrors } from '../../platform/errors.js';
+import type { Booking } from './booking.model.js';
 
 /** Failure kinds of the booking service. */
 export const bookingError = defineErrors({
@@ -22,3 +23,15 @@ export const bookingError = defineErrors({
   PAYMENT_REQUIRED: { status: 402, message: 'This change costs more than was paid; it needs a payment_method.' },
   PAYMENT_SERVICE_UNAVAILABLE: { status: 503, message: 'The payment service is unavailable; nothing was charged.' },
 });
+
+/** A guarded update that changed nothing: the booking is gone, or at another version or status. */
+export function versionConflict(current: Booking | undefined, expected: number | undefined): Error {
+  if (current === undefined) return bookingError('BOOKING_NOT_FOUND');
+  return bookingError(
+    'BOOKING_VERSION_CONFLICT',
+    expected !== undefined && current.version !== expected
+      ? `The booking is at version ${current.version}, not ${expected}; read it again and retry.`
+      : `The booking changed while this request ran (now ${current.status}, version ${current.version}); read it again and retry.`,
+    { current_version: current.version, current_status: current.status },
+  );
+}

@@ -1,12 +1,12 @@
 /**
- * Domain events, written to the outbox in the same transaction as the change they describe (rule 6).
+ * Domain events, written to the outbox in the same transaction as the change they describe (rule 6;
+ * `writeEvents` in booking.repository.ts).
  * The envelope is seed 004's plus an `event_id` consumers deduplicate by. Payloads carry ids, never
  * guest name, email or phone.
  */
 import { randomUUID } from 'node:crypto';
 import type { Booking } from './booking.model.js';
 import type { BookingStatus } from './booking.states.js';
-import type { BookingTrx } from './booking.tables.js';
 
 export const EVENT_SOURCE = 'booking-reservation-service';
 export const EVENT_VERSION = '1.0';
@@ -46,21 +46,4 @@ export function event(type: string, payload: Record<string, unknown>, at: Date):
 export function statusChangedEvent(b: Booking, from: BookingStatus, reason: string | null, by: string, at: Date): BookingEvent {
   if (from === b.status) throw new Error(`a status change needs two different statuses (got ${from})`);
   return event('booking.status_changed', { ...bookingPayload(b), from_status: from, to_status: b.status, reason, changed_by: by }, at);
-}
-
-export async function writeEvents(trx: BookingTrx, aggregateId: string, events: readonly BookingEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await trx
-    .insertInto('booking.outbox_event')
-    .values(
-      events.map((e) => ({
-        event_id: e.event_id,
-        event_type: e.event_type,
-        aggregate_id: aggregateId,
-        payload: JSON.stringify(e),
-        occurred_at: new Date(e.timestamp),
-        published_at: null,
-      })),
-    )
-    .execute();
 }

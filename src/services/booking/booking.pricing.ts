@@ -4,7 +4,7 @@
  * (seed 004's failure policy; never silently 0).
  */
 import type { Quote } from './clients/pricing.client.js';
-import type { BookingContext } from './booking.service.js';
+import type { BookingContext } from './booking.context.js';
 
 export interface PriceSnapshot {
   readonly base: number | null;

@@ -1,9 +1,15 @@
-/** SQL of the booking service. Every status or field change is versioned in the UPDATE itself. */
+/**
+ * SQL of the booking service: bookings, their status history and their outbox events (the tasks are
+ * in task.repository.ts, the sagas in saga/saga.repository.ts). Every status or field change is
+ * versioned in the UPDATE itself.
+ */
 import { randomInt } from 'node:crypto';
 import type { Insertable, Updateable } from 'kysely';
+import { bookingError } from './booking.errors.js';
+import type { BookingEvent } from './booking.events.js';
 import { rowToBooking, type Booking } from './booking.model.js';
 import type { BookingStatus } from './booking.states.js';
-import type { BookingExecutor, BookingTable, BookingTrx, TaskAction } from './booking.tables.js';
+import type { BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -30,11 +36,39 @@ export async function insertBooking(trx: BookingTrx, row: NewBookingRow): Promis
   return rowToBooking(inserted);
 }
 
+/**
+ * Inserts a booking under a fresh reference and short id. References are random and a clash is
+ * astronomically rare; it looks before inserting so that the unique indexes (the real guarantee)
+ * practically never abort the transaction.
+ */
+export async function insertWithFreshReference(
+  trx: BookingTrx,
+  row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>,
+): Promise<Booking> {
+  for (let attempt = 0; ; attempt++) {
+    const reference = newReference(row.created_at);
+    const shortId = newShortId();
+    const clash = await trx
+      .selectFrom('booking.booking')
+      .select('id')
+      .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
+      .executeTakeFirst();
+    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
+  }
+}
+
 export async function findBooking(db: BookingExecutor, id: string, lock = false): Promise<Booking | undefined> {
   let q = db.selectFrom('booking.booking').selectAll().where('id', '=', id);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToBooking(row);
+}
+
+/** The booking, or BOOKING_NOT_FOUND. */
+export async function getBooking(db: BookingExecutor, id: string): Promise<Booking> {
+  const booking = await findBooking(db, id);
+  if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `Booking ${id} does not exist.`);
+  return booking;
 }
 
 export async function findByReference(db: BookingExecutor, reference: string): Promise<Booking | undefined> {
@@ -58,12 +92,10 @@ export interface Guard {
  * Applies `changes` and increments the version in one UPDATE, only if the guard still holds.
  * Returns undefined when it does not (nothing changed).
  */
-export async function updateBooking(
-  trx: BookingTrx,
-  id: string,
-  guard: Guard,
-  changes: Omit<Updateable<BookingTable>, 'id' | 'version'>,
-): Promise<Booking | undefined> {
+/** The columns a change may set (the version is the repository's). */
+export type BookingUpdate = Omit<Updateable<BookingTable>, 'id' | 'version'>;
+
+export async function updateBooking(trx: BookingTrx, id: string, guard: Guard, changes: BookingUpdate): Promise<Booking | undefined> {
   let q = trx
     .updateTable('booking.booking')
     .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
@@ -72,6 +104,20 @@ export async function updateBooking(
   if (guard.statuses !== undefined) q = q.where('status', 'in', guard.statuses);
   const row = await q.returningAll().executeTakeFirst();
   return row && rowToBooking(row);
+}
+
+/**
+ * Records what the booking's payment is now (its intent, its status, what was refunded) without a
+ * new version: these follow a decision already versioned (the saga's own steps, a transition's
+ * settlement), so a reader's expected version stays valid.
+ */
+export async function setPayment(
+  trx: BookingTrx,
+  id: string,
+  payment: Pick<Updateable<BookingTable>, 'payment_intent_id' | 'payment_status' | 'amount_refunded'>,
+): Promise<Booking> {
+  const row = await trx.updateTable('booking.booking').set(payment).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return rowToBooking(row);
 }
 
 export async function insertHistory(
@@ -136,87 +182,45 @@ export async function listBookings(
   return { bookings: rows.map(rowToBooking), total: Number(count.n) };
 }
 
-export interface Task {
-  readonly id: number;
-  readonly bookingId: string;
-  readonly action: TaskAction;
-  readonly holdId: string | null;
-  readonly intentId: string | null;
-  readonly amount: number | null;
-  readonly checkOut: string | null;
-  readonly promoCode: string | null;
-  readonly callKey: string;
-  readonly reason: string;
-}
-
-export type NewTask = Omit<Task, 'id' | 'holdId' | 'intentId' | 'amount' | 'checkOut' | 'promoCode'> &
-  Partial<Pick<Task, 'holdId' | 'intentId' | 'amount' | 'checkOut' | 'promoCode'>>;
-
-/** Records a call to make after commit; the same call key twice is one task. */
-export async function insertTask(trx: BookingTrx, task: NewTask, at: Date): Promise<number | undefined> {
-  const row = await trx
-    .insertInto('booking.task')
-    .values({
-      booking_id: task.bookingId,
-      action: task.action,
-      hold_id: task.holdId ?? null,
-      intent_id: task.intentId ?? null,
-      amount: task.amount ?? null,
-      check_out: task.checkOut ?? null,
-      promo_code: task.promoCode ?? null,
-      call_key: task.callKey,
-      reason: task.reason,
-      created_at: at,
-    })
-    .onConflict((oc) => oc.column('call_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id;
-}
-
-/**
- * Claims pending tasks (all, or those of `ids`) for `leaseMs`, so two workers never run one task at
- * the same time; a worker that dies leaves its claim to lapse and the task runs again (every call
- * carries its idempotency key, so running it twice has one effect).
- */
-export async function claimTasks(db: BookingExecutor, now: Date, leaseMs: number, limit: number, ids?: readonly number[]): Promise<Task[]> {
-  if (ids !== undefined && ids.length === 0) return [];
-  let pending = db
-    .selectFrom('booking.task')
+/** Ids of PENDING bookings past their expiry, the longest expired first. */
+export async function pendingPastExpiry(db: BookingExecutor, now: Date, limit: number): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('booking.booking')
     .select('id')
-    .where('done_at', 'is', null)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-    .orderBy('id')
+    .where('status', '=', 'PENDING')
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
     .limit(limit)
-    .forUpdate()
-    .skipLocked();
-  if (ids !== undefined) pending = pending.where('id', 'in', ids);
-  const rows = await db
-    .updateTable('booking.task')
-    .set((eb) => ({ claimed_until: new Date(now.getTime() + leaseMs), attempts: eb('attempts', '+', 1) }))
-    .where('id', 'in', pending)
-    .returningAll()
     .execute();
-  return rows
-    .sort((a, b) => a.id - b.id)
-    .map((r) => ({
-      id: r.id,
-      bookingId: r.booking_id,
-      action: r.action,
-      holdId: r.hold_id,
-      intentId: r.intent_id,
-      amount: r.amount,
-      checkOut: r.check_out,
-      promoCode: r.promo_code,
-      callKey: r.call_key,
-      reason: r.reason,
-    }));
 }
 
-export async function finishTask(db: BookingExecutor, id: number, now: Date, error?: string): Promise<void> {
-  await db
-    .updateTable('booking.task')
-    .set(error === undefined ? { done_at: now, claimed_until: null, last_error: null } : { claimed_until: null, last_error: error })
-    .where('id', '=', id)
+/** Ids of hotel stays still CONFIRMED or CHECKED_IN on or after their check-out day (`today`, UTC). */
+export async function staysPastCheckOut(db: BookingExecutor, today: string, limit: number): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('booking.booking')
+    .select('id')
+    .where('status', 'in', ['CONFIRMED', 'CHECKED_IN'])
+    .where('venue_type', '=', 'hotel')
+    .where('check_out', '<=', today)
+    .orderBy('check_out')
+    .limit(limit)
+    .execute();
+}
+
+/** Writes events to the outbox in the caller's transaction, the one that makes the change they describe. */
+export async function writeEvents(trx: BookingTrx, aggregateId: string, events: readonly BookingEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .insertInto('booking.outbox_event')
+    .values(
+      events.map((e) => ({
+        event_id: e.event_id,
+        event_type: e.event_type,
+        aggregate_id: aggregateId,
+        payload: JSON.stringify(e),
+        occurred_at: new Date(e.timestamp),
+        published_at: null,
+      })),
+    )
     .execute();
 }

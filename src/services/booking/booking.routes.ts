@@ -6,7 +6,9 @@ import { idempotentReply, type IdempotencyStore } from '../../platform/http/idem
 import { IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
 import { checkAvailability } from './booking.availability.js';
 import { bookingError } from './booking.errors.js';
-import { findByReference, listBookings, listHistory, type ListFilter } from './booking.repository.js';
+import type { BookingContext } from './booking.context.js';
+import { createBookingInput } from './booking.inputs.js';
+import { findByReference, getBooking, listBookings, listHistory, type ListFilter } from './booking.repository.js';
 import {
   AvailabilityBody,
   AvailabilityReply,
@@ -23,7 +25,8 @@ import {
   UpdateBookingBody,
   VersionQuery,
 } from './booking.schemas.js';
-import { changeStatus, getBooking, updateBookingDetails, type BookingContext } from './booking.service.js';
+import { changeStatus } from './booking-status.service.js';
+import { updateBookingDetails } from './saga/change-booking.saga.js';
 import { createBooking } from './saga/create-booking.saga.js';
 import type { Booking } from './booking.model.js';
 
@@ -78,38 +81,11 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     },
     async (request, reply) =>
       idempotentReply(store, request, reply, 'booking.create', async (bookingId) => {
-        const b = request.body;
-        const booking = await createBooking(
-          ctx,
-          {
-            guestId: b.guest_id,
-            guestName: b.guest_name,
-            guestEmail: b.guest_email,
-            guestPhone: b.guest_phone,
-            venueId: b.venue_id,
-            venueType: b.venue_type,
-            date: b.booking_date,
-            time: b.booking_time,
-            durationMinutes: b.duration_minutes,
-            partySize: b.party_size,
-            roomTypeId: b.room_type_id,
-            checkOut: b.check_out,
-            nights: b.nights,
-            adults: b.adults,
-            children: b.children,
-            specialRequests: b.special_requests,
-            internalNotes: b.internal_notes,
-            source: b.source ?? 'api',
-            metadata: b.metadata,
-            idempotencyKey: request.headers['idempotency-key'] ?? b.idempotency_key,
-            mealPlan: b.meal_plan,
-            marketSegment: b.market_segment,
-            bookingChannel: b.booking_channel,
-            isHoliday: b.is_holiday,
-            promoCode: b.promo_code,
-          },
-          { bookingId, autoConfirm: false, actor: { id: b.guest_id }, paymentMethod: b.payment_method },
-        );
+        const { input, paymentMethod } = createBookingInput(request.body, {
+          source: 'api',
+          idempotencyKey: request.headers['idempotency-key'],
+        });
+        const booking = await createBooking(ctx, input, { bookingId, autoConfirm: false, actor: { id: input.guest_id }, paymentMethod });
         return ok(booking, 201);
       }),
   );
@@ -121,7 +97,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['guest', 'business', 'admin', 'service'] },
     },
     async (request, reply) => {
-      const booking = await getBooking(ctx, request.params.booking_id);
+      const booking = await getBooking(ctx.db, request.params.booking_id);
       return reply.header('etag', etag(booking)).send(bookingToReply(booking));
     },
   );
@@ -254,7 +230,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request) => {
-      const booking = await getBooking(ctx, request.params.booking_id);
+      const booking = await getBooking(ctx.db, request.params.booking_id);
       const history = await listHistory(ctx.db, booking.id);
       return {
         booking_id: booking.id,

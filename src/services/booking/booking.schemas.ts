@@ -79,11 +79,13 @@ export const BookingReply = Type.Object(
 );
 export type BookingReply = Static<typeof BookingReply>;
 
-const GuestFields = {
-  guest_name: Type.String({ minLength: 1, maxLength: 200 }),
-  guest_email: Type.Optional(Type.String({ format: 'email', maxLength: 320 })),
-  guest_phone: Type.Optional(Type.String({ minLength: 3, maxLength: 40 })),
-};
+/** Field schemas written once; the create, update and availability bodies are built from them. */
+const GuestName = Type.String({ minLength: 1, maxLength: 200 });
+const GuestEmail = Type.String({ format: 'email', maxLength: 320 });
+const GuestPhone = Type.String({ minLength: 3, maxLength: 40 });
+const Notes = Type.String({ maxLength: 2000 });
+const ExpectedVersion = Type.Integer({ minimum: 1 });
+const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255 });
 
 export const PaymentMethodSchema = Type.Object(
   {
@@ -104,7 +106,9 @@ export const PaymentMethodSchema = Type.Object(
 export const CreateBookingBody = Type.Object(
   {
     guest_id: Type.String({ minLength: 1, maxLength: 100 }),
-    ...GuestFields,
+    guest_name: GuestName,
+    guest_email: Type.Optional(GuestEmail),
+    guest_phone: Type.Optional(GuestPhone),
     venue_id: Type.String({ minLength: 1, maxLength: 64 }),
     venue_type: VenueType,
     booking_date: { ...IsoDate, description: 'The day of the visit; for a hotel, the check-in date' },
@@ -116,11 +120,11 @@ export const CreateBookingBody = Type.Object(
     nights: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
     adults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
     children: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
-    special_requests: Type.Optional(Type.String({ maxLength: 2000 })),
-    internal_notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    special_requests: Type.Optional(Notes),
+    internal_notes: Type.Optional(Notes),
     source: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
     metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    idempotency_key: Type.Optional(IdempotencyKey),
     meal_plan: Type.Optional(Type.String({ maxLength: 50 })),
     market_segment: Type.Optional(Type.String({ maxLength: 50 })),
     booking_channel: Type.Optional(Type.String({ maxLength: 50 })),
@@ -132,26 +136,35 @@ export const CreateBookingBody = Type.Object(
 );
 export type CreateBookingBody = Static<typeof CreateBookingBody>;
 
+/**
+ * An update: the create body's changeable fields, each optional, with the create limits. What a
+ * booking is of (guest, venue, source, promo, the seed-001 stay attributes) is not changeable; the
+ * contact fields and notes can also be cleared (null).
+ */
 export const UpdateBookingBody = Type.Object(
   {
-    expected_version: Type.Optional(Type.Integer({ minimum: 1 })),
-    guest_name: Type.Optional(GuestFields.guest_name),
-    guest_email: Type.Optional(Nullable(Type.String({ format: 'email', maxLength: 320 }))),
-    guest_phone: Type.Optional(Nullable(Type.String({ minLength: 3, maxLength: 40 }))),
-    booking_date: Type.Optional(IsoDate),
-    booking_time: Type.Optional(Time),
-    duration_minutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 720 })),
-    party_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    room_type_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    check_out: Type.Optional(IsoDate),
-    nights: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
-    adults: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
-    children: Type.Optional(Type.Integer({ minimum: 0, maximum: 50 })),
-    special_requests: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    internal_notes: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-    metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-    payment_method: Type.Optional(PaymentMethodSchema),
+    expected_version: Type.Optional(ExpectedVersion),
+    ...Type.Partial(
+      Type.Pick(CreateBookingBody, [
+        'guest_name',
+        'booking_date',
+        'booking_time',
+        'duration_minutes',
+        'party_size',
+        'room_type_id',
+        'check_out',
+        'nights',
+        'adults',
+        'children',
+        'metadata',
+        'idempotency_key',
+        'payment_method',
+      ]),
+    ).properties,
+    guest_email: Type.Optional(Nullable(GuestEmail)),
+    guest_phone: Type.Optional(Nullable(GuestPhone)),
+    special_requests: Type.Optional(Nullable(Notes)),
+    internal_notes: Type.Optional(Nullable(Notes)),
   },
   { additionalProperties: false },
 );
@@ -161,8 +174,8 @@ export const CancelBookingBody = Type.Object(
   {
     reason: Type.Optional(Type.String({ maxLength: 500 })),
     cancelled_by: Type.String({ minLength: 1, maxLength: 100 }),
-    expected_version: Type.Optional(Type.Integer({ minimum: 1 })),
-    idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    expected_version: Type.Optional(ExpectedVersion),
+    idempotency_key: Type.Optional(IdempotencyKey),
   },
   { additionalProperties: false },
 );
@@ -172,15 +185,15 @@ export const StatusBody = Type.Object(
     status: Status,
     reason: Type.Optional(Type.String({ maxLength: 500 })),
     changed_by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    expected_version: Type.Optional(Type.Integer({ minimum: 1 })),
-    idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    expected_version: Type.Optional(ExpectedVersion),
+    idempotency_key: Type.Optional(IdempotencyKey),
   },
   { additionalProperties: false },
 );
 
 export const BookingParams = Type.Object({ booking_id: Type.String({ format: 'uuid' }) });
 export const ReferenceParams = Type.Object({ reference: Type.String({ minLength: 1, maxLength: 40 }) });
-export const VersionQuery = Type.Object({ expected_version: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const VersionQuery = Type.Object({ expected_version: Type.Optional(ExpectedVersion) });
 export const ListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
@@ -211,17 +224,12 @@ export const HistoryReply = Type.Object({
   ),
 });
 
+/** "Is there room?": the create body's fields that place a booking, with the same limits. */
 export const AvailabilityBody = Type.Object(
   {
-    venue_id: Type.String({ minLength: 1, maxLength: 64 }),
-    venue_type: Type.Optional(VenueType),
-    booking_date: IsoDate,
-    booking_time: Type.Optional(Time),
-    duration_minutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 720 })),
-    party_size: Type.Integer({ minimum: 1, maximum: 100 }),
-    room_type_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    check_out: Type.Optional(IsoDate),
-    nights: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 })),
+    ...Type.Pick(CreateBookingBody, ['venue_id', 'booking_date', 'party_size']).properties,
+    ...Type.Partial(Type.Pick(CreateBookingBody, ['venue_type', 'booking_time', 'duration_minutes', 'room_type_id', 'check_out', 'nights']))
+      .properties,
   },
   { additionalProperties: false },
 );

@@ -4,7 +4,7 @@
  */
 import type { ServiceModule } from '../../platform/http/app.js';
 import { bookingRoutes } from './booking.routes.js';
-import { DEFAULT_PENDING_TTL_MS, type BookingContext } from './booking.service.js';
+import { DEFAULT_PENDING_TTL_MS, DEFAULT_SAGA_RECOVERY_AFTER_MS, type BookingContext } from './booking.context.js';
 import type { BookingDb } from './booking.tables.js';
 import { InventoryClient } from './clients/inventory.client.js';
 import { PaymentClient } from './clients/payment.client.js';
@@ -29,7 +29,7 @@ export const bookingService: ServiceModule = {
       pricing: new PricingClient({ baseUrl: () => deps.serviceUrl('pricing') }),
       payment: new PaymentClient({ baseUrl: () => deps.serviceUrl('payment') }),
       pendingTtlMs: DEFAULT_PENDING_TTL_MS,
-      sagaRecoveryAfterMs: deps.sagaRecoveryAfterMs ?? 60_000,
+      sagaRecoveryAfterMs: deps.sagaRecoveryAfterMs ?? DEFAULT_SAGA_RECOVERY_AFTER_MS,
       log: app.log,
     };
     const store = { db: deps.database.db, schema: 'booking', clock: deps.clock, ttlMs: deps.idempotencyTtlMs };

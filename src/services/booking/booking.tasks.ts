@@ -5,8 +5,8 @@
  * has one effect. A refusal (4xx) will not change by retrying: it is recorded, logged and closed.
  */
 import { AppError } from '../../platform/errors.js';
-import { claimTasks, finishTask, type Task } from './booking.repository.js';
-import type { BookingContext } from './booking.service.js';
+import type { BookingContext } from './booking.context.js';
+import { claimTasks, closeRefusedTask, finishTask, type Task } from './task.repository.js';
 
 const TASK_LEASE_MS = 30_000;
 
@@ -44,8 +44,7 @@ export async function runTasks(ctx: BookingContext, ids?: readonly number[], lim
     } catch (err) {
       if (err instanceof AppError && err.status < 500) {
         ctx.log?.error({ err, task: task.id, action: task.action }, 'a booking task was refused; closed without effect');
-        await finishTask(ctx.db, task.id, ctx.clock.now());
-        await ctx.db.updateTable('booking.task').set({ last_error: err.message }).where('id', '=', task.id).execute();
+        await closeRefusedTask(ctx.db, task.id, ctx.clock.now(), err.message);
         done++;
         continue;
       }

@@ -10,8 +10,11 @@ import { detailErrorHandler } from '../../../platform/http/compat.js';
 import { IsoDate } from '../../../platform/http/schemas.js';
 import { bookingError } from '../booking.errors.js';
 import type { Booking } from '../booking.model.js';
+import type { BookingContext } from '../booking.context.js';
+import { createBookingInput } from '../booking.inputs.js';
 import { findByShortId, listBookings } from '../booking.repository.js';
-import { changeStatus, updateBookingDetails, type BookingContext } from '../booking.service.js';
+import { changeStatus } from '../booking-status.service.js';
+import { updateBookingDetails } from '../saga/change-booking.saga.js';
 import { createBooking } from '../saga/create-booking.saga.js';
 
 const tags = ['compat: bookings (seed 001)'];
@@ -144,27 +147,27 @@ export async function bookingsCompatRoutes(app: App, ctx: BookingContext): Promi
       const b = request.body;
       const hotelId = String(b.hotel_id);
       const roomTypeId = await roomTypeIdByName(ctx, hotelId, b.room_type);
-      const booking = await createBooking(
-        ctx,
+      // The seed-001 body as an /api/v1 one, then the one mapping both surfaces share.
+      const { input } = createBookingInput(
         {
-          guestId: COMPAT_GUEST,
-          guestName: b.guest_name,
-          venueId: hotelId,
-          venueType: 'hotel',
-          date: b.arrival_date,
+          guest_id: COMPAT_GUEST,
+          guest_name: b.guest_name,
+          venue_id: hotelId,
+          venue_type: 'hotel',
+          booking_date: b.arrival_date,
           nights: b.stay_length,
-          partySize: b.adults + b.children,
-          roomTypeId,
+          party_size: b.adults + b.children,
+          room_type_id: roomTypeId,
           adults: b.adults,
           children: b.children,
-          isHoliday: b.is_holiday,
-          mealPlan: b.meal_plan ?? undefined,
-          marketSegment: b.market_segment ?? undefined,
-          bookingChannel: b.booking_channel ?? undefined,
-          source: 'seed-001',
+          is_holiday: b.is_holiday,
+          meal_plan: b.meal_plan ?? undefined,
+          market_segment: b.market_segment ?? undefined,
+          booking_channel: b.booking_channel ?? undefined,
         },
-        { autoConfirm: true, actor: { id: COMPAT_GUEST } },
+        { source: 'seed-001' },
       );
+      const booking = await createBooking(ctx, input, { autoConfirm: true, actor: { id: COMPAT_GUEST } });
       return toCompat(booking);
     },
   );

@@ -1,9 +1,41 @@
 /** The booking service's scheduled jobs (run once across replicas by the platform scheduler). */
 import { purgeExpiredKeys } from '../../../platform/db/idempotency.js';
 import type { Job } from '../../../platform/jobs/scheduler.js';
-import { completeFinishedStays, expirePendingBookings, type BookingContext } from '../booking.service.js';
+import { SYSTEM, type BookingContext } from '../booking.context.js';
+import { pendingPastExpiry, staysPastCheckOut } from '../booking.repository.js';
+import type { BookingStatus } from '../booking.states.js';
+import { changeStatus } from '../booking-status.service.js';
 import { runTasks } from '../booking.tasks.js';
-import { recoverSagas } from '../saga/create-booking.saga.js';
+import { createBookingSaga } from '../saga/create-booking.saga.js';
+import { recoverStuckSagas } from '../saga/saga.runner.js';
+
+/**
+ * Moves each booking to `to` on the system's behalf; one that another change moved meanwhile is
+ * skipped (the other change won, which is fine). Returns how many moved.
+ */
+async function transitionEach(ctx: BookingContext, ids: readonly { id: string }[], to: BookingStatus, reason: string): Promise<number> {
+  let moved = 0;
+  for (const { id } of ids) {
+    try {
+      await changeStatus(ctx, id, to, { actor: SYSTEM, reason });
+      moved++;
+    } catch (err) {
+      ctx.log?.warn({ err, booking: id, to }, 'a scheduled status change was skipped');
+    }
+  }
+  return moved;
+}
+
+/** Expires PENDING bookings past their expiry and returns what they held. */
+export async function expirePendingBookings(ctx: BookingContext, limit = 200): Promise<number> {
+  return transitionEach(ctx, await pendingPastExpiry(ctx.db, ctx.clock.now(), limit), 'EXPIRED', 'not confirmed before it expired');
+}
+
+/** The seed-001 daily job: stays past check-out still CONFIRMED (or checked in) become COMPLETED. */
+export async function completeFinishedStays(ctx: BookingContext, limit = 500): Promise<number> {
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  return transitionEach(ctx, await staysPastCheckOut(ctx.db, today, limit), 'COMPLETED', 'stay ended');
+}
 
 export function bookingJobs(ctx: BookingContext): Job[] {
   return [
@@ -29,7 +61,7 @@ export function bookingJobs(ctx: BookingContext): Job[] {
       name: 'recover-sagas',
       description: 'Finish or compensate create-booking sagas stuck past the recovery timeout (a crash, a service down)',
       schedule: { everyMs: 30_000 },
-      run: async () => recoverSagas(ctx),
+      run: async () => recoverStuckSagas(ctx, [createBookingSaga]),
     },
     {
       name: 'purge-booking-idempotency-keys',

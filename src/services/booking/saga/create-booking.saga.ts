@@ -1,50 +1,52 @@
 /**
- * The create-booking saga: short local steps, each idempotent (a stable key per remote call, so a
- * retried step is answered, not repeated), each with its compensation, with its progress stored in
- * `booking.saga` so that a crash at any point ends consistent — the recovery job (`recover-sagas`)
- * finishes a saga that got as far as an authorized payment and compensates one that did not.
+ * The create-booking saga, on the saga runner (saga.runner.ts): short local steps, each idempotent (a
+ * stable key per remote call, so a retried step is answered, not repeated), each with its
+ * compensation, its progress recorded in `booking.saga` so that a crash at any point ends consistent.
  *
  *   started → held (inventory hold) → quoted (pricing, or the default price, flagged) → promo_redeemed
  *   → booked (booking PENDING + history + event, one transaction) → intent_created → authorized
  *   → completed (hold confirmed, payment captured, booking CONFIRMED, one transaction)
  *
- * Compensation: void the authorization, release the hold, give the promo use back, and — when the
- * booking row exists — cancel it with the reason (so a declined card leaves a CANCELLED booking that
- * says why, no active hold, no uncaptured intent).
+ * The pivot is `authorized` when the booking is paid now (the card is never stored, so a saga that
+ * stopped before its authorization cannot finish and is undone), `booked` when it is not. Undoing:
+ * void the authorization, cancel the booking when its row exists (its tasks release the hold, void the
+ * payment, give the promo use back, and the booking says why: a declined card leaves a CANCELLED
+ * booking with the reason, no active hold, no uncaptured intent), or else release the hold and the
+ * promo use directly.
  */
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { localDate } from '../../../platform/dates.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
+import type { Venue } from '../clients/inventory.client.js';
+import type { PaymentMethod } from '../clients/payment.client.js';
+import { SYSTEM, type Actor, type BookingContext } from '../booking.context.js';
 import { bookingError } from '../booking.errors.js';
-import { bookingPayload, event, statusChangedEvent, writeEvents } from '../booking.events.js';
+import { bookingPayload, event, statusChangedEvent } from '../booking.events.js';
+import { pendingBookingRow, type CreateBookingInput } from '../booking.inputs.js';
 import type { Booking } from '../booking.model.js';
-import { priceColumns, priceFor } from '../booking.pricing.js';
-import {
-  findBooking,
-  insertBooking,
-  insertHistory,
-  newReference,
-  newShortId,
-  updateBooking,
-  type NewBookingRow,
-} from '../booking.repository.js';
-import {
-  changeStatus,
-  holdKey,
-  place,
-  replayHoldRequest,
-  type HoldRequest,
-  todayAt,
-  type BookingContext,
-  type CreateBookingInput,
-  type CreateOptions,
-} from '../booking.service.js';
-import type { BookingTrx, SagaTable } from '../booking.tables.js';
+import { holdKey, place, replayHoldRequest, type HoldRequest, type Placement } from '../booking.placement.js';
+import { priceColumns, priceFor, type PriceSnapshot } from '../booking.pricing.js';
+import { findBooking, insertHistory, insertWithFreshReference, setPayment, updateBooking, writeEvents } from '../booking.repository.js';
+import { changeStatus } from '../booking-status.service.js';
+import { defineSaga, type Run, type SagaStep } from './saga.runner.js';
+import { findSaga } from './saga.repository.js';
 
+/** The steps a create saga's record can name (`booking.saga.step`), in order. */
 export const CREATE_STEPS = ['started', 'held', 'quoted', 'promo_redeemed', 'booked', 'intent_created', 'authorized', 'completed'] as const;
 export type CreateStep = (typeof CREATE_STEPS)[number];
 
-interface SagaData {
+export interface CreateOptions {
+  /** The booking's id; a retry of a create that crashed passes the same id and resumes it. */
+  readonly bookingId?: string;
+  /** Confirm at once (no payment step), as the seed-001 surface does. */
+  readonly autoConfirm: boolean;
+  readonly actor: Actor;
+  /** Pay now: authorize and capture as part of the create saga (402 when declined). */
+  readonly paymentMethod?: PaymentMethod;
+}
+
+/** What the saga records: what its compensations and its recovery need. */
+interface CreateData {
   /** The hold request as sent: replayed by recovery when its answer was lost (a timeout). */
   hold_request?: HoldRequest;
   hold_id?: string;
@@ -55,275 +57,35 @@ interface SagaData {
   actor?: string;
 }
 
-type SagaRow = Selectable<SagaTable>;
-
-/**
- * Fault injection for the crash tests: with INNKEEPER_FAULT_CRASH_AFTER=<step>, the process kills
- * itself (SIGKILL, no cleanup) right after that step is recorded. Never set in production.
- */
-function crashPoint(step: CreateStep): void {
-  if (process.env.INNKEEPER_FAULT_CRASH_AFTER === step) process.kill(process.pid, 'SIGKILL');
+/** The first run's input (the card lives only here, never in the record). */
+interface CreateRequest {
+  readonly input: CreateBookingInput;
+  readonly options: CreateOptions;
+  readonly venue: Venue;
 }
 
-async function recordStep(
-  db: BookingContext['db'] | BookingTrx,
-  sagaId: string,
-  step: CreateStep,
-  data: SagaData,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('booking.saga')
-    .set({ step, data: JSON.stringify(data), updated_at: at })
-    .where('id', '=', sagaId)
-    .execute();
+/** The steps' results, for the later steps of the same run. */
+interface CreateState {
+  placement: Placement;
+  price: PriceSnapshot;
+  booking: Booking;
 }
 
-async function endSaga(
-  db: BookingContext['db'] | BookingTrx,
-  sagaId: string,
-  status: 'completed' | 'compensated',
-  outcome: string,
-  at: Date,
-): Promise<void> {
-  await db
-    .updateTable('booking.saga')
-    .set({ status, step: status === 'completed' ? 'completed' : 'compensated', outcome, updated_at: at })
-    .where('id', '=', sagaId)
-    .execute();
+type CreateRun = Run<CreateRequest, CreateData, CreateState>;
+/** A step of this saga, named as the record names it. */
+interface CreateStepDef extends SagaStep<CreateRequest, CreateData, CreateState> {
+  readonly name: Exclude<CreateStep, 'started'>;
 }
 
-async function findSaga(db: BookingContext['db'], bookingId: string): Promise<SagaRow | undefined> {
-  return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', 'create').executeTakeFirst();
+/** The first run's input; the steps before the pivot never run in recovery. */
+function request(run: CreateRun): CreateRequest {
+  if (run.input === undefined) throw new Error(`create saga ${run.sagaId}: a step before the pivot cannot run in recovery`);
+  return run.input;
 }
 
-async function insertWithFreshReference(trx: BookingTrx, row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>): Promise<Booking> {
-  // References are random and a clash is astronomically rare; look before inserting so that the unique
-  // indexes (the real guarantee) practically never abort the transaction.
-  for (let attempt = 0; ; attempt++) {
-    const reference = newReference(row.created_at);
-    const shortId = newShortId();
-    const clash = await trx
-      .selectFrom('booking.booking')
-      .select('id')
-      .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
-      .executeTakeFirst();
-    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
-  }
-}
-
-export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
-  const bookingId = options.bookingId ?? randomUUID();
-  const prior = await findSaga(ctx.db, bookingId);
-  if (prior !== undefined) {
-    // A retry of a create whose first attempt died: finish or compensate it, then answer as it ended.
-    await settleSaga(ctx, prior);
-    const booking = await findBooking(ctx.db, bookingId);
-    if (booking === undefined)
-      throw bookingError('BOOKING_INVALID', 'This booking request could not be completed; send it again with a new idempotency key.');
-    return booking;
-  }
-
-  const venue = await ctx.inventory.getVenue(input.venueId);
-  if (venue.type !== input.venueType) {
-    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venueType}.`, {
-      venue_type: venue.type,
-    });
-  }
-  if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
-  const now = ctx.clock.now();
-  if (input.date < todayAt(now, venue.time_zone)) throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
-
-  const sagaId = randomUUID();
-  const data: SagaData = {
-    payment_required: options.paymentMethod !== undefined,
-    auto_confirm: options.autoConfirm,
-    actor: options.actor.id,
-  };
-  await ctx.db
-    .insertInto('booking.saga')
-    .values({
-      id: sagaId,
-      booking_id: bookingId,
-      kind: 'create',
-      status: 'running',
-      step: 'started',
-      data: JSON.stringify(data),
-      outcome: null,
-      started_at: now,
-      updated_at: now,
-    })
-    .execute();
-
-  // 1. hold — compensation: release it (it also expires by itself).
-  let placement;
-  try {
-    placement = await place(
-      ctx,
-      {
-        venueId: venue.id,
-        venueType: input.venueType,
-        date: input.date,
-        time: input.time,
-        durationMinutes: input.durationMinutes,
-        partySize: input.partySize,
-        roomTypeId: input.roomTypeId,
-        checkOut: input.checkOut,
-        nights: input.nights,
-        adults: input.adults,
-      },
-      holdKey(bookingId, 1),
-      async (request) => {
-        data.hold_request = request;
-        await recordStep(ctx.db, sagaId, 'started', data, ctx.clock.now());
-      },
-    );
-  } catch (err) {
-    // Unreachable inventory may still have made the hold (the answer was lost): leave the saga to
-    // recovery, which replays the request by its key and releases what it finds.
-    if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') && data.hold_request !== undefined) throw err;
-    await endSaga(ctx.db, sagaId, 'compensated', `not held: ${(err as Error).message}`, ctx.clock.now());
-    throw err;
-  }
-  data.hold_id = placement.hold.id;
-  await recordStep(ctx.db, sagaId, 'held', data, ctx.clock.now());
-  crashPoint('held');
-
-  try {
-    // 2. quote — no compensation; pricing down means the default price, flagged.
-    const price = await priceFor(ctx, {
-      venueId: venue.id,
-      venueType: input.venueType,
-      currency: venue.currency,
-      roomTypeId: placement.row.room_type_id,
-      checkIn: placement.row.check_in,
-      checkOut: placement.row.check_out,
-      nightlyPrice: placement.row.room_price,
-      nights: placement.row.nights,
-      date: input.date,
-      time: placement.row.booking_time,
-      partySize: input.partySize,
-      promoCode: input.promoCode,
-    });
-    await recordStep(ctx.db, sagaId, 'quoted', data, ctx.clock.now());
-    crashPoint('quoted');
-
-    // 3. promo — compensation: give the use back.
-    if (price.promoCode !== null) {
-      data.promo_code = price.promoCode;
-      await recordStep(ctx.db, sagaId, 'quoted', data, ctx.clock.now());
-      await ctx.pricing.redeemPromo(price.promoCode, bookingId);
-      await recordStep(ctx.db, sagaId, 'promo_redeemed', data, ctx.clock.now());
-      crashPoint('promo_redeemed');
-    }
-
-    // 4. book — one transaction: the booking, its history, its event, and the saga's progress.
-    const at = ctx.clock.now();
-    const columns = priceColumns(price, input.metadata ?? {}, input.promoCode);
-    await ctx.db.transaction().execute(async (trx) => {
-      const created = await insertWithFreshReference(trx, {
-        id: bookingId,
-        idempotency_key: input.idempotencyKey ?? null,
-        guest_id: input.guestId,
-        guest_name: input.guestName,
-        guest_email: input.guestEmail ?? null,
-        guest_phone: input.guestPhone ?? null,
-        venue_id: venue.id,
-        venue_type: input.venueType,
-        venue_name: venue.name,
-        booking_date: input.date,
-        party_size: input.partySize,
-        status: 'PENDING',
-        payment_intent_id: null,
-        payment_status: null,
-        inventory_reservation_id: placement.hold.id,
-        inventory_status: 'HELD',
-        special_requests: input.specialRequests ?? null,
-        internal_notes: input.internalNotes ?? null,
-        adults: input.venueType === 'hotel' ? (input.adults ?? input.partySize) : null,
-        children: input.venueType === 'hotel' ? (input.children ?? 0) : null,
-        meal_plan: input.mealPlan ?? null,
-        market_segment: input.marketSegment ?? null,
-        booking_channel: input.bookingChannel ?? null,
-        is_holiday: input.isHoliday ?? null,
-        source: input.source,
-        created_at: at,
-        updated_at: at,
-        expires_at: new Date(at.getTime() + ctx.pendingTtlMs),
-        confirmed_at: null,
-        cancelled_at: null,
-        checked_in_at: null,
-        completed_at: null,
-        cancellation_reason: null,
-        cancelled_by: null,
-        room_type_id: null,
-        room_type_name: null,
-        check_in: null,
-        check_out: null,
-        nights: null,
-        room_price: null,
-        booking_time: null,
-        duration_minutes: null,
-        end_time: null,
-        inventory_item_id: null,
-        ...placement.row,
-        ...columns,
-      });
-      await insertHistory(trx, { bookingId, from: null, to: 'PENDING', by: options.actor.id, reason: 'created', at });
-      await writeEvents(trx, bookingId, [
-        event(
-          'booking.created',
-          {
-            ...bookingPayload(created),
-            pricing_source: columns.base_price === null && price.source === 'default' ? 'unpriced' : price.source,
-            ...(price.source === 'default' ? { pricing_fallback: true } : {}),
-          },
-          at,
-        ),
-      ]);
-      await recordStep(trx, sagaId, 'booked', data, at);
-    });
-    crashPoint('booked');
-  } catch (err) {
-    await compensate(ctx, sagaId, bookingId, data, reasonOf(err));
-    throw err;
-  }
-
-  // 5. pay — compensation: void the authorization (and everything before).
-  const booking = (await findBooking(ctx.db, bookingId))!;
-  const amount = booking.price.total ?? 0;
-  if (options.paymentMethod !== undefined && amount > 0) {
-    try {
-      const intent = await ctx.payment.createIntent(
-        { amount, currency: booking.price.currency, booking_id: bookingId, description: `Booking ${booking.reference}` },
-        `booking:${bookingId}:intent`,
-      );
-      data.intent_id = intent.id;
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('booking.booking')
-          .set({ payment_intent_id: intent.id, payment_status: intent.status })
-          .where('id', '=', bookingId)
-          .execute();
-        await recordStep(trx, sagaId, 'intent_created', data, ctx.clock.now());
-      });
-      crashPoint('intent_created');
-      const authorized = await ctx.payment.authorize(intent.id, options.paymentMethod, `booking:${bookingId}:authorize`);
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx.updateTable('booking.booking').set({ payment_status: authorized.status }).where('id', '=', bookingId).execute();
-        await recordStep(trx, sagaId, 'authorized', data, ctx.clock.now());
-      });
-      crashPoint('authorized');
-    } catch (err) {
-      await compensate(ctx, sagaId, bookingId, data, reasonOf(err));
-      throw err;
-    }
-    return finish(ctx, sagaId, bookingId, data);
-  }
-  if (options.autoConfirm) return finish(ctx, sagaId, bookingId, data);
-  // Not paid now: the booking waits PENDING for confirmation (or expires and gives everything back).
-  await endSaga(ctx.db, sagaId, 'completed', 'pending confirmation', ctx.clock.now());
-  return booking;
+function need<T>(value: T | undefined, what: keyof CreateState): T {
+  if (value === undefined) throw new Error(`create saga: ${what} is not known yet`);
+  return value;
 }
 
 function reasonOf(err: unknown): string {
@@ -334,154 +96,297 @@ function reasonOf(err: unknown): string {
   return (err as Error).message;
 }
 
-/**
- * The last step: confirm the hold, capture the payment, and move the booking to CONFIRMED. A hold that
- * was lost meanwhile (expired) makes the saga compensate: the payment is voided or refunded.
- */
-async function finish(ctx: BookingContext, sagaId: string, bookingId: string, data: SagaData): Promise<Booking> {
-  const booking = (await findBooking(ctx.db, bookingId))!;
-  if (booking.status !== 'PENDING') {
-    await endSaga(
-      ctx.db,
-      sagaId,
-      booking.status === 'CANCELLED' || booking.status === 'EXPIRED' ? 'compensated' : 'completed',
-      `booking ${booking.status}`,
-      ctx.clock.now(),
+const PAY_NOW = (run: CreateRun): boolean => run.input?.options.paymentMethod !== undefined && (run.state.booking?.price.total ?? 0) > 0;
+
+/** 1. hold — compensation: release it when no booking row took it over (it also expires by itself). */
+const held: CreateStepDef = {
+  name: 'held',
+  invoke: async (run) => {
+    const { input, venue } = request(run);
+    const placement = await place(
+      run.ctx,
+      {
+        venueId: venue.id,
+        venueType: input.venue_type,
+        date: input.booking_date,
+        time: input.booking_time,
+        durationMinutes: input.duration_minutes,
+        partySize: input.party_size,
+        roomTypeId: input.room_type_id,
+        checkOut: input.check_out,
+        nights: input.nights,
+        adults: input.adults,
+      },
+      holdKey(run.bookingId, 1),
+      (holdRequest) => run.note({ hold_request: holdRequest }),
     );
+    return { result: { placement }, record: { hold_id: placement.hold.id } };
+  },
+  // Unreachable inventory may still have made the hold (the answer was lost): recovery replays the
+  // request by its key and releases what it finds.
+  inDoubt: (err, run) => isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') && run.data.hold_request !== undefined,
+  failureReason: (err) => `not held: ${(err as Error).message}`,
+  probe: async (run) => {
+    if (run.data.hold_request === undefined) return { tookEffect: false, outcome: 'stopped before any hold was requested' };
+    // The hold's answer was lost: ask again with the same key; inventory answers the hold it made.
+    try {
+      return { tookEffect: true, record: { hold_id: (await replayHoldRequest(run.ctx, run.data.hold_request)).id } };
+    } catch (err) {
+      const code = err instanceof AppError ? (err.details as { inventory_code?: string } | undefined)?.inventory_code : undefined;
+      if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') || code === 'IDEMPOTENCY_IN_PROGRESS') throw err;
+      // Refused the first time too (no availability …): nothing was held.
+      return { tookEffect: false, outcome: `not held: ${(err as Error).message}` };
+    }
+  },
+  compensate: async (run, reason) => {
+    if (run.data.hold_id === undefined || (await findBooking(run.ctx.db, run.bookingId)) !== undefined) return;
+    await run.ctx.inventory.releaseHold(run.data.hold_id, reason);
+  },
+};
+
+/** 2. quote — no compensation; pricing down means the default price, flagged. */
+const quoted: CreateStepDef = {
+  name: 'quoted',
+  invoke: async (run) => {
+    const { input, venue } = request(run);
+    const placement = need(run.state.placement, 'placement');
+    const price = await priceFor(run.ctx, {
+      venueId: venue.id,
+      venueType: input.venue_type,
+      currency: venue.currency,
+      roomTypeId: placement.row.room_type_id,
+      checkIn: placement.row.check_in,
+      checkOut: placement.row.check_out,
+      nightlyPrice: placement.row.room_price,
+      nights: placement.row.nights,
+      date: input.booking_date,
+      time: placement.row.booking_time,
+      partySize: input.party_size,
+      promoCode: input.promo_code,
+    });
+    return { result: { price } };
+  },
+};
+
+/** 3. promo — compensation: give the use back when no booking row took it over. */
+const promoRedeemed: CreateStepDef = {
+  name: 'promo_redeemed',
+  applies: (run) => run.state.price !== undefined && run.state.price.promoCode !== null,
+  invoke: async (run) => {
+    const code = need(run.state.price, 'price').promoCode!;
+    await run.note({ promo_code: code }); // before the call: a lost answer still gets the use back
+    await run.ctx.pricing.redeemPromo(code, run.bookingId);
+    return {};
+  },
+  compensate: async (run) => {
+    if (!run.data.promo_code || (await findBooking(run.ctx.db, run.bookingId)) !== undefined) return;
+    await run.ctx.pricing.releasePromo(run.data.promo_code, run.bookingId);
+  },
+};
+
+/** 4. book — one transaction: the booking, its history, its event, and the saga's progress. Compensation: cancel it. */
+const booked: CreateStepDef = {
+  name: 'booked',
+  invoke: async (run) => {
+    const { input, options, venue } = request(run);
+    const placement = need(run.state.placement, 'placement');
+    const price = need(run.state.price, 'price');
+    const at = run.ctx.clock.now();
+    const columns = priceColumns(price, input.metadata ?? {}, input.promo_code);
+    const id = run.bookingId;
+    return {
+      write: async (trx) => {
+        const created = await insertWithFreshReference(
+          trx,
+          pendingBookingRow(id, input, venue, placement, columns, at, new Date(at.getTime() + run.ctx.pendingTtlMs)),
+        );
+        await insertHistory(trx, { bookingId: id, from: null, to: 'PENDING', by: options.actor.id, reason: 'created', at });
+        await writeEvents(trx, id, [
+          event(
+            'booking.created',
+            {
+              ...bookingPayload(created),
+              pricing_source: columns.base_price === null && price.source === 'default' ? 'unpriced' : price.source,
+              ...(price.source === 'default' ? { pricing_fallback: true } : {}),
+            },
+            at,
+          ),
+        ]);
+        return { result: { booking: created } };
+      },
+    };
+  },
+  compensate: async (run, reason) => {
+    const booking = await findBooking(run.ctx.db, run.bookingId);
+    if (booking === undefined) return;
+    if (booking.status === 'PENDING' || booking.status === 'CONFIRMED') {
+      // Cancelling writes the tasks that void the payment, release the hold and give the promo back.
+      await changeStatus(run.ctx, run.bookingId, 'CANCELLED', { actor: SYSTEM, reason, cancelledBy: 'system' }).catch((err: unknown) =>
+        run.ctx.log?.error({ err, booking: run.bookingId }, 'compensation could not cancel the booking; recovery will retry'),
+      );
+    }
+    // Still PENDING: the cancellation failed; the saga stays running and recovery tries again.
+    if ((await findBooking(run.ctx.db, run.bookingId))?.status === 'PENDING') return 'unfinished';
+  },
+};
+
+/** 5. pay: the intent — compensation: void it when the booking does not know it (else its cancellation does). */
+const intentCreated: CreateStepDef = {
+  name: 'intent_created',
+  applies: PAY_NOW,
+  invoke: async (run) => {
+    const booking = need(run.state.booking, 'booking');
+    const intent = await run.ctx.payment.createIntent(
+      {
+        amount: booking.price.total ?? 0,
+        currency: booking.price.currency,
+        booking_id: run.bookingId,
+        description: `Booking ${booking.reference}`,
+      },
+      `booking:${run.bookingId}:intent`,
+    );
+    return {
+      record: { intent_id: intent.id },
+      write: async (trx) => {
+        await setPayment(trx, run.bookingId, { payment_intent_id: intent.id, payment_status: intent.status });
+      },
+    };
+  },
+  compensate: async (run, reason) => {
+    const intentId = run.data.intent_id;
+    if (intentId === undefined) return;
+    const booking = await findBooking(run.ctx.db, run.bookingId);
+    const key = `booking:${run.bookingId}:void`;
+    if (booking === undefined) await run.ctx.payment.cancel(intentId, reason, key);
+    else if ((booking.status === 'PENDING' || booking.status === 'CONFIRMED') && booking.payment.intentId === null)
+      await run.ctx.payment.cancel(intentId, reason, key).catch(() => undefined);
+  },
+};
+
+/** 6. pay: the authorization — the pivot of a paid booking; undone with the intent. */
+const authorized: CreateStepDef = {
+  name: 'authorized',
+  applies: PAY_NOW,
+  invoke: async (run) => {
+    const authorization = await run.ctx.payment.authorize(
+      run.data.intent_id!,
+      request(run).options.paymentMethod!,
+      `booking:${run.bookingId}:authorize`,
+    );
+    return {
+      write: async (trx) => {
+        await setPayment(trx, run.bookingId, { payment_status: authorization.status });
+      },
+    };
+  },
+  // A crash while authorizing: the payment service knows whether the authorization happened.
+  probe: async (run) => {
+    if (run.data.intent_id === undefined) return { tookEffect: false };
+    const intent = await run.ctx.payment.getIntent(run.data.intent_id);
+    return { tookEffect: intent.status === 'requires_capture' || intent.status === 'succeeded' };
+  },
+};
+
+/**
+ * 7. The last step: confirm the hold, capture the payment, and move the booking to CONFIRMED — when it
+ * was paid or is confirmed at once; otherwise it waits PENDING for confirmation (or expires and gives
+ * everything back). A hold that was lost meanwhile (expired) makes the saga compensate: the payment is
+ * voided or refunded. Any other failure leaves the saga running; recovery finishes it.
+ */
+const completed: CreateStepDef = {
+  name: 'completed',
+  invoke: async (run) => {
+    const { ctx, bookingId, data } = run;
+    const booking = (await findBooking(ctx.db, bookingId))!;
+    if (data.intent_id === undefined && data.auto_confirm !== true) {
+      return { result: { booking }, end: { status: 'completed', outcome: 'pending confirmation' } };
+    }
+    if (booking.status !== 'PENDING') {
+      const status = booking.status === 'CANCELLED' || booking.status === 'EXPIRED' ? 'compensated' : 'completed';
+      return { result: { booking }, end: { status, outcome: `booking ${booking.status}` } };
+    }
+    if (booking.inventory.holdId !== null) await ctx.inventory.confirmHold(booking.inventory.holdId);
+    let captured = 0;
+    let paymentStatus = booking.payment.status;
+    if (data.intent_id !== undefined) {
+      const intent = await ctx.payment.capture(data.intent_id, `booking:${bookingId}:capture`);
+      captured = intent.amount_received;
+      paymentStatus = intent.status;
+    }
+    const now = ctx.clock.now();
+    return {
+      write: async (trx) => {
+        const updated = await updateBooking(
+          trx,
+          bookingId,
+          { statuses: ['PENDING'] },
+          {
+            status: 'CONFIRMED',
+            confirmed_at: now,
+            updated_at: now,
+            expires_at: null,
+            inventory_status: booking.inventory.holdId !== null ? 'CONFIRMED' : booking.inventory.status,
+            amount_captured: captured,
+            payment_status: paymentStatus,
+          },
+        );
+        if (updated === undefined) {
+          // Expired or cancelled while we paid: the other change won; its tasks return what it held.
+          return {
+            result: { booking: (await findBooking(trx, bookingId))! },
+            end: { status: 'compensated', outcome: 'booking changed while confirming' },
+          };
+        }
+        const by = data.actor ?? 'system';
+        await insertHistory(trx, { bookingId, from: 'PENDING', to: 'CONFIRMED', by, reason: 'created', at: now });
+        await writeEvents(trx, bookingId, [
+          statusChangedEvent(updated, 'PENDING', 'created', by, now),
+          event('booking.confirmed', { ...bookingPayload(updated), reason: 'created' }, now),
+        ]);
+        return { result: { booking: updated }, end: { status: 'completed', outcome: 'confirmed' } };
+      },
+    };
+  },
+  inDoubt: (err) => !isAppError(err, 'INVENTORY_HOLD_LOST'),
+  failureReason: () => 'the inventory hold expired before the booking was confirmed',
+};
+
+export const createBookingSaga = defineSaga<CreateRequest, CreateData, CreateState>({
+  kind: 'create',
+  initial: CREATE_STEPS[0],
+  steps: [held, quoted, promoRedeemed, booked, intentCreated, authorized, completed],
+  pivot: (data) => (data.payment_required === true ? 'authorized' : 'booked'),
+  reasonOf,
+  stoppedReason: (step) => `the booking could not be completed (stopped after step ${step})`,
+});
+
+export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
+  const bookingId = options.bookingId ?? randomUUID();
+  const prior = await findSaga(ctx.db, bookingId, 'create');
+  if (prior !== undefined) {
+    // A retry of a create whose first attempt died: finish or compensate it, then answer as it ended.
+    await createBookingSaga.settle(ctx, prior);
+    const booking = await findBooking(ctx.db, bookingId);
+    if (booking === undefined)
+      throw bookingError('BOOKING_INVALID', 'This booking request could not be completed; send it again with a new idempotency key.');
     return booking;
   }
-  try {
-    if (booking.inventory.holdId !== null) await ctx.inventory.confirmHold(booking.inventory.holdId);
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'INVENTORY_HOLD_LOST') {
-      await compensate(ctx, sagaId, bookingId, data, 'the inventory hold expired before the booking was confirmed');
-      throw err;
-    }
-    throw err; // inventory unavailable: the saga stays running; recovery finishes it
-  }
-  let captured = 0;
-  let paymentStatus = booking.payment.status;
-  if (data.intent_id !== undefined) {
-    const intent = await ctx.payment.capture(data.intent_id, `booking:${bookingId}:capture`);
-    captured = intent.amount_received;
-    paymentStatus = intent.status;
-  }
-  const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
-    const updated = await updateBooking(
-      trx,
-      bookingId,
-      { statuses: ['PENDING'] },
-      {
-        status: 'CONFIRMED',
-        confirmed_at: now,
-        updated_at: now,
-        expires_at: null,
-        inventory_status: booking.inventory.holdId !== null ? 'CONFIRMED' : booking.inventory.status,
-        amount_captured: captured,
-        payment_status: paymentStatus,
-      },
-    );
-    if (updated === undefined) {
-      // Expired or cancelled while we paid: the other change won; its tasks return what it held.
-      await endSaga(trx, sagaId, 'compensated', 'booking changed while confirming', now);
-      return (await findBooking(trx, bookingId))!;
-    }
-    const by = data.actor ?? 'system';
-    await insertHistory(trx, { bookingId, from: 'PENDING', to: 'CONFIRMED', by, reason: 'created', at: now });
-    await writeEvents(trx, bookingId, [
-      statusChangedEvent(updated, 'PENDING', 'created', by, now),
-      event('booking.confirmed', { ...bookingPayload(updated), reason: 'created' }, now),
-    ]);
-    await endSaga(trx, sagaId, 'completed', 'confirmed', now);
-    return updated;
-  });
-}
 
-/** Undoes what the saga did, newest first. Failures leave the saga running for the recovery job. */
-async function compensate(ctx: BookingContext, sagaId: string, bookingId: string, data: SagaData, reason: string): Promise<void> {
-  const booking = await findBooking(ctx.db, bookingId);
-  if (booking !== undefined && (booking.status === 'PENDING' || booking.status === 'CONFIRMED')) {
-    // Cancelling writes the tasks that void the payment, release the hold and give the promo back.
-    await changeStatus(ctx, bookingId, 'CANCELLED', { actor: { id: 'system' }, reason, cancelledBy: 'system' }).catch((err: unknown) =>
-      ctx.log?.error({ err, booking: bookingId }, 'compensation could not cancel the booking; recovery will retry'),
-    );
-    if (booking.payment.intentId === null && data.intent_id !== undefined) {
-      await ctx.payment.cancel(data.intent_id, reason, `booking:${bookingId}:void`).catch(() => undefined);
-    }
-  } else if (booking === undefined) {
-    if (data.intent_id !== undefined) await ctx.payment.cancel(data.intent_id, reason, `booking:${bookingId}:void`);
-    if (data.hold_id !== undefined) await ctx.inventory.releaseHold(data.hold_id, reason);
-    if (data.promo_code) await ctx.pricing.releasePromo(data.promo_code, bookingId);
+  const venue = await ctx.inventory.getVenue(input.venue_id);
+  if (venue.type !== input.venue_type) {
+    throw bookingError('VENUE_TYPE_MISMATCH', `Venue ${venue.id} is a ${venue.type}, not a ${input.venue_type}.`, {
+      venue_type: venue.type,
+    });
   }
-  const after = await findBooking(ctx.db, bookingId);
-  if (after === undefined || after.status !== 'PENDING') await endSaga(ctx.db, sagaId, 'compensated', reason, ctx.clock.now());
-}
+  if (!venue.active) throw bookingError('INVENTORY_REJECTED', `Venue ${venue.id} is not taking bookings.`);
+  if (input.booking_date < localDate(ctx.clock.now(), venue.time_zone))
+    throw bookingError('BOOKING_IN_PAST', 'Cannot book for a past date.');
 
-/** Brings one unfinished saga to an end: forward when it was paid (or needs no payment), back otherwise. */
-export async function settleSaga(ctx: BookingContext, saga: SagaRow): Promise<'completed' | 'compensated' | 'unchanged'> {
-  if (saga.status !== 'running') return 'unchanged';
-  const data = saga.data as SagaData;
-  const step = saga.step as CreateStep;
-  try {
-    if (step === 'authorized') {
-      await finish(ctx, saga.id, saga.booking_id, data);
-      return 'completed';
-    }
-    if (step === 'intent_created' && data.intent_id !== undefined) {
-      const intent = await ctx.payment.getIntent(data.intent_id);
-      if (intent.status === 'requires_capture' || intent.status === 'succeeded') {
-        await finish(ctx, saga.id, saga.booking_id, data);
-        return 'completed';
-      }
-    }
-    if (step === 'booked' && data.payment_required !== true) {
-      if (data.auto_confirm === true) await finish(ctx, saga.id, saga.booking_id, data);
-      else await endSaga(ctx.db, saga.id, 'completed', 'pending confirmation', ctx.clock.now());
-      return 'completed';
-    }
-    if (step === 'started' && data.hold_id === undefined) {
-      if (data.hold_request === undefined) {
-        await endSaga(ctx.db, saga.id, 'compensated', 'stopped before any hold was requested', ctx.clock.now());
-        return 'compensated';
-      }
-      // The hold's answer was lost: ask again with the same key; inventory answers the hold it made.
-      try {
-        data.hold_id = (await replayHoldRequest(ctx, data.hold_request)).id;
-      } catch (err) {
-        const code = err instanceof AppError ? (err.details as { inventory_code?: string } | undefined)?.inventory_code : undefined;
-        if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') || code === 'IDEMPOTENCY_IN_PROGRESS') throw err;
-        // Refused the first time too (no availability …): nothing was held.
-        await endSaga(ctx.db, saga.id, 'compensated', `not held: ${(err as Error).message}`, ctx.clock.now());
-        return 'compensated';
-      }
-    }
-    // Before a successful authorization (the card is never stored, so it cannot be retried): undo.
-    await compensate(ctx, saga.id, saga.booking_id, data, `the booking could not be completed (stopped after step ${step})`);
-    return 'compensated';
-  } catch (err) {
-    ctx.log?.warn({ err, saga: saga.id }, 'saga recovery failed; it will be retried');
-    return 'unchanged';
-  }
-}
-
-/** The recovery job: sagas untouched for `sagaRecoveryAfterMs` are finished or compensated. */
-export async function recoverSagas(ctx: BookingContext, limit = 100): Promise<{ completed: number; compensated: number; pending: number }> {
-  const cutoff = new Date(ctx.clock.now().getTime() - ctx.sagaRecoveryAfterMs);
-  const stuck = await ctx.db
-    .selectFrom('booking.saga')
-    .selectAll()
-    .where('status', '=', 'running')
-    .where('updated_at', '<=', cutoff)
-    .orderBy('updated_at')
-    .limit(limit)
-    .execute();
-  const result = { completed: 0, compensated: 0, pending: 0 };
-  for (const saga of stuck) {
-    const outcome = await settleSaga(ctx, saga);
-    if (outcome === 'completed') result.completed++;
-    else if (outcome === 'compensated') result.compensated++;
-    else result.pending++;
-  }
-  return result;
+  const state = await createBookingSaga.start(
+    ctx,
+    bookingId,
+    { input, options, venue },
+    { payment_required: options.paymentMethod !== undefined, auto_confirm: options.autoConfirm, actor: options.actor.id },
+  );
+  return need(state.booking, 'booking');
 }

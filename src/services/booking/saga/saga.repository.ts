@@ -1,0 +1,62 @@
+/** SQL of booking.saga: one row per saga, its last recorded step and what its compensations need. */
+import type { Selectable } from 'kysely';
+import type { BookingExecutor, SagaTable } from '../booking.tables.js';
+
+export type SagaRecord = Selectable<SagaTable>;
+export type SagaKind = SagaTable['kind'];
+
+export async function insertSaga(
+  db: BookingExecutor,
+  saga: { id: string; bookingId: string; kind: SagaKind; step: string; data: object; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('booking.saga')
+    .values({
+      id: saga.id,
+      booking_id: saga.bookingId,
+      kind: saga.kind,
+      status: 'running',
+      step: saga.step,
+      data: JSON.stringify(saga.data),
+      outcome: null,
+      started_at: saga.at,
+      updated_at: saga.at,
+    })
+    .execute();
+}
+
+/** Records that the saga finished `step`, with the data its compensations and its recovery need. */
+export async function recordStep(db: BookingExecutor, sagaId: string, step: string, data: object, at: Date): Promise<void> {
+  await db
+    .updateTable('booking.saga')
+    .set({ step, data: JSON.stringify(data), updated_at: at })
+    .where('id', '=', sagaId)
+    .execute();
+}
+
+/** Ends the saga; its step becomes its status ('completed' or 'compensated'). */
+export async function endSaga(
+  db: BookingExecutor,
+  sagaId: string,
+  status: 'completed' | 'compensated',
+  outcome: string,
+  at: Date,
+): Promise<void> {
+  await db.updateTable('booking.saga').set({ status, step: status, outcome, updated_at: at }).where('id', '=', sagaId).execute();
+}
+
+export async function findSaga(db: BookingExecutor, bookingId: string, kind: SagaKind): Promise<SagaRecord | undefined> {
+  return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', kind).executeTakeFirst();
+}
+
+/** Running sagas untouched since `cutoff`, the longest untouched first. */
+export async function findStuckSagas(db: BookingExecutor, cutoff: Date, limit: number): Promise<SagaRecord[]> {
+  return db
+    .selectFrom('booking.saga')
+    .selectAll()
+    .where('status', '=', 'running')
+    .where('updated_at', '<=', cutoff)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+}
