@@ -98,6 +98,23 @@ interface SchemaError {
 
 const pointer = (path: string) => (path === '' ? '/' : path);
 
+/** "must be string or null", "must be one of "HELD", "CONFIRMED"": what the branches of a union allow. */
+function unionMessage(union: SchemaError, branches: readonly SchemaError[]): string {
+  const own = branches.filter((b) => b.keyword !== 'anyOf');
+  if (own.length > 0 && own.every((b) => b.keyword === 'const')) {
+    return `must be one of ${own.map((b) => JSON.stringify((b.params as { allowedValue?: unknown }).allowedValue)).join(', ')}`;
+  }
+  const messages = [
+    ...new Set(
+      own.map((b) =>
+        b.keyword === 'const' ? `must be ${JSON.stringify((b.params as { allowedValue?: unknown }).allowedValue)}` : b.message,
+      ),
+    ),
+  ];
+  const allTypes = messages.length > 0 && messages.every((m) => m.startsWith('must be '));
+  return allTypes ? `must be ${messages.map((m) => m.slice('must be '.length)).join(' or ')}` : union.message;
+}
+
 /**
  * TypeBox's errors as one line per wrong field: a missing property is named by its own path; a value
  * matching no branch of a union is reported by the deepest branch errors when there are some (the value
@@ -113,10 +130,7 @@ function violationsOf(errors: readonly SchemaError[]): ContractViolation[] {
       const deeper = branches.filter((b) => b.instancePath !== e.instancePath && b.keyword !== 'anyOf');
       if (deeper.length > 0) out.push(...violationsOf(deeper));
       else {
-        const messages = [...new Set(branches.filter((b) => b.keyword !== 'anyOf').map((b) => b.message))];
-        const allTypes = messages.length > 0 && messages.every((m) => m.startsWith('must be '));
-        const message = allTypes ? `must be ${messages.map((m) => m.slice('must be '.length)).join(' or ')}` : e.message;
-        out.push({ path: pointer(e.instancePath), message });
+        out.push({ path: pointer(e.instancePath), message: unionMessage(e, branches) });
       }
       continue;
     }
