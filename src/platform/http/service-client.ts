@@ -125,16 +125,15 @@ function violationsOf(errors: readonly SchemaError[]): ContractViolation[] {
   const inUnion = (e: SchemaError) => unions.some((u) => e !== u && e.schemaPath.startsWith(`${u.schemaPath}/anyOf/`));
   const out: ContractViolation[] = [];
   for (const e of errors) {
+    if (inUnion(e)) continue; // reported through its union, below
     if (e.keyword === 'anyOf') {
       const branches = errors.filter((b) => b !== e && b.schemaPath.startsWith(`${e.schemaPath}/anyOf/`));
-      const deeper = branches.filter((b) => b.instancePath !== e.instancePath && b.keyword !== 'anyOf');
+      // A branch whose type matched reports inside the value (a wrong or missing field): those errors say more.
+      const deeper = branches.filter((b) => b.instancePath !== e.instancePath || b.keyword === 'required');
       if (deeper.length > 0) out.push(...violationsOf(deeper));
-      else {
-        out.push({ path: pointer(e.instancePath), message: unionMessage(e, branches) });
-      }
+      else out.push({ path: pointer(e.instancePath), message: unionMessage(e, branches) });
       continue;
     }
-    if (inUnion(e)) continue;
     const required = (e.params as { requiredProperties?: unknown }).requiredProperties;
     if (e.keyword === 'required' && Array.isArray(required)) {
       for (const name of required) out.push({ path: `${e.instancePath}/${String(name)}`, message: 'is required' });
