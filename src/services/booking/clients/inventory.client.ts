@@ -2,9 +2,31 @@
  * The booking service's typed client of the inventory service. Every call has a timeout; every
  * mutating call carries an idempotency key, so a retry (ours, after a timeout or a 5xx, or a saga's
  * after a crash) never takes inventory twice. Inventory's refusals become booking errors that say why.
+ *
+ * Requests and replies are typed by inventory's contract (src/contracts/inventory.ts), and every reply
+ * is checked against it: a reply that breaks the contract is INVENTORY_SERVICE_UNAVAILABLE (503) with
+ * the call and the wrong fields in its message and details — the saga treats it as it treats an
+ * unreachable inventory (ADR 0005).
  */
 import {
+  DiningAvailabilityReply,
+  HoldReply,
+  LodgingAvailabilityReply,
+  RoomTypeListReply,
+  RoomTypeReply,
+  VenueReply,
+  type CreateLodgingHoldBody,
+  type DiningAvailabilityQuery,
+  type DiningHoldBody,
+  type InventoryErrorCode,
+  type LodgingAvailabilityQuery,
+  type ReleaseBody,
+  type ShortenBody,
+} from '../../../contracts/inventory.js';
+import {
   query,
+  contractDetails,
+  replyContract,
   ServiceClient,
   ServiceRefusal,
   ServiceUnavailable,
@@ -12,74 +34,43 @@ import {
 } from '../../../platform/http/service-client.js';
 import { bookingError } from '../booking.errors.js';
 
-export interface Venue {
-  id: string;
-  organization_id: string;
-  type: 'hotel' | 'restaurant' | 'cafe' | 'retail';
-  name: string;
-  location: string;
-  time_zone: string;
-  currency: string;
-  active: boolean;
-}
+export type Venue = VenueReply;
+export type RoomType = RoomTypeReply;
+export type Hold = HoldReply;
+export type LodgingAvailability = LodgingAvailabilityReply;
+export type DiningAvailability = DiningAvailabilityReply;
+export type LodgingHoldRequest = CreateLodgingHoldBody;
+export type DiningHoldRequest = DiningHoldBody;
 
-export interface RoomType {
-  id: string;
-  venue_id: string;
-  name: string;
-  capacity_adults: number;
-  price: number;
-  currency?: string;
-  total_quantity: number;
-  active: boolean;
-}
+const replies = {
+  venue: replyContract(VenueReply),
+  roomType: replyContract(RoomTypeReply),
+  roomTypes: replyContract(RoomTypeListReply),
+  hold: replyContract(HoldReply),
+  lodgingAvailability: replyContract(LodgingAvailabilityReply),
+  diningAvailability: replyContract(DiningAvailabilityReply),
+};
 
-export interface Hold {
-  id: string;
-  kind: 'lodging' | 'dining' | 'retail';
-  venue_id: string | null;
-  status: 'HELD' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
-  expires_at: string;
-  details: Record<string, unknown>;
-}
-
-export interface LodgingAvailability {
-  results: {
-    venue_id: string;
-    room_type_id: string;
-    name: string;
-    capacity_adults: number;
-    currency: string;
-    price_per_night: number;
-    total_price: number;
-    available: number;
-  }[];
-}
-
-export interface DiningAvailability {
-  venue_id: string;
-  date: string;
-  party_size: number;
-  duration_minutes: number;
-  slots: { time: string; start: string; end: string; available: boolean; tables_free: number }[];
-}
-
-const NOT_FOUND_CODES = new Set(['VENUE_NOT_FOUND', 'ROOM_TYPE_NOT_FOUND', 'TABLE_NOT_FOUND']);
-const NO_AVAILABILITY_CODES = new Set([
+const NOT_FOUND_CODES: readonly InventoryErrorCode[] = ['VENUE_NOT_FOUND', 'ROOM_TYPE_NOT_FOUND', 'TABLE_NOT_FOUND'];
+const NO_AVAILABILITY_CODES: readonly InventoryErrorCode[] = [
   'NO_AVAILABILITY',
   'NO_TABLE_AVAILABLE',
   'PACING_LIMIT',
   'ALLOCATION_CONTENDED',
   'INSUFFICIENT_STOCK',
-]);
+];
+const HOLD_LOST_CODES: readonly InventoryErrorCode[] = ['HOLD_EXPIRED', 'HOLD_NOT_ACTIVE'];
+
+const isOneOf = (codes: readonly string[], code: string) => codes.includes(code);
 
 /** Inventory's refusal, as the booking error that says why. */
 function translate(refusal: ServiceRefusal): Error {
   const { status, code, message } = refusal;
   const details = { inventory_code: code, ...(refusal.details !== undefined ? { inventory_details: refusal.details } : {}) };
-  if (NO_AVAILABILITY_CODES.has(code) || (status === 409 && code === 'HTTP_409')) return bookingError('NO_AVAILABILITY', message, details);
-  if (code === 'HOLD_EXPIRED' || code === 'HOLD_NOT_ACTIVE') return bookingError('INVENTORY_HOLD_LOST', message, details);
-  if (status === 404 || NOT_FOUND_CODES.has(code)) return bookingError('INVENTORY_NOT_FOUND', message, details);
+  if (isOneOf(NO_AVAILABILITY_CODES, code) || (status === 409 && code === 'HTTP_409'))
+    return bookingError('NO_AVAILABILITY', message, details);
+  if (isOneOf(HOLD_LOST_CODES, code)) return bookingError('INVENTORY_HOLD_LOST', message, details);
+  if (status === 404 || isOneOf(NOT_FOUND_CODES, code)) return bookingError('INVENTORY_NOT_FOUND', message, details);
   return bookingError('INVENTORY_REJECTED', message, details);
 }
 
@@ -90,7 +81,7 @@ export class InventoryClient {
     this.#http = new ServiceClient('inventory', options);
   }
 
-  /** Runs a call; "could not reach inventory" becomes the booking's 503, a refusal its booking error. */
+  /** Runs a call; "could not reach inventory" (or a reply breaking its contract) becomes the booking's 503, a refusal its booking error. */
   async #guard<T>(what: string, run: (http: ServiceClient) => Promise<T>): Promise<T> {
     try {
       return await run(this.#http);
@@ -99,6 +90,7 @@ export class InventoryClient {
         throw bookingError(
           'INVENTORY_SERVICE_UNAVAILABLE',
           `The inventory service is unavailable (${what}: ${err.message}); nothing was booked.`,
+          contractDetails(err),
         );
       }
       if (err instanceof ServiceRefusal) throw translate(err);
@@ -107,60 +99,58 @@ export class InventoryClient {
   }
 
   getVenue(id: string): Promise<Venue> {
-    return this.#guard('read venue', (h) => h.call<Venue>('GET', `/api/v1/venues/${encodeURIComponent(id)}`));
+    return this.#guard('read venue', (h) => h.call(replies.venue, 'GET', `/api/v1/venues/${encodeURIComponent(id)}`));
   }
 
   getRoomType(id: string): Promise<RoomType> {
-    return this.#guard('read room type', (h) => h.call<RoomType>('GET', `/api/v1/room-types/${encodeURIComponent(id)}`));
+    return this.#guard('read room type', (h) => h.call(replies.roomType, 'GET', `/api/v1/room-types/${encodeURIComponent(id)}`));
   }
 
   async listRoomTypes(venueId: string): Promise<RoomType[]> {
     const body = await this.#guard('list room types', (h) =>
-      h.call<{ room_types: RoomType[] }>('GET', `/api/v1/venues/${encodeURIComponent(venueId)}/room-types`),
+      h.call(replies.roomTypes, 'GET', `/api/v1/venues/${encodeURIComponent(venueId)}/room-types`),
     );
     return body.room_types;
   }
 
-  holdRooms(
-    input: { room_type_id: string; check_in: string; check_out: string; quantity: number; ttl_seconds: number },
-    key: string,
-  ): Promise<Hold> {
-    return this.#guard('hold rooms', (h) => h.call<Hold>('POST', '/api/v1/holds/lodging', input, key));
+  holdRooms(input: LodgingHoldRequest, key: string): Promise<Hold> {
+    return this.#guard('hold rooms', (h) => h.call(replies.hold, 'POST', '/api/v1/holds/lodging', input, key));
   }
 
-  holdTable(
-    input: { venue_id: string; date: string; time: string; party_size: number; duration_minutes?: number; ttl_seconds: number },
-    key: string,
-  ): Promise<Hold> {
-    return this.#guard('hold a table', (h) => h.call<Hold>('POST', '/api/v1/holds/dining', input, key));
+  holdTable(input: DiningHoldRequest, key: string): Promise<Hold> {
+    return this.#guard('hold a table', (h) => h.call(replies.hold, 'POST', '/api/v1/holds/dining', input, key));
   }
 
   confirmHold(id: string): Promise<Hold> {
-    return this.#guard('confirm hold', (h) => h.call<Hold>('POST', `/api/v1/holds/${id}/confirm`, {}, `confirm:${id}`));
+    return this.#guard('confirm hold', (h) => h.call(replies.hold, 'POST', `/api/v1/holds/${id}/confirm`, {}, `confirm:${id}`));
   }
 
   releaseHold(id: string, reason: string): Promise<Hold> {
-    return this.#guard('release hold', (h) => h.call<Hold>('POST', `/api/v1/holds/${id}/release`, { reason }, `release:${id}`));
+    return this.#guard('release hold', (h) =>
+      h.call(replies.hold, 'POST', `/api/v1/holds/${id}/release`, { reason } satisfies ReleaseBody, `release:${id}`),
+    );
   }
 
   /** Gives back a stay's nights from `checkOut` on (an early departure). */
   shortenStay(id: string, checkOut: string): Promise<Hold> {
     return this.#guard('shorten stay', (h) =>
-      h.call<Hold>('POST', `/api/v1/holds/${id}/shorten`, { check_out: checkOut }, `shorten:${id}:${checkOut}`),
+      h.call(
+        replies.hold,
+        'POST',
+        `/api/v1/holds/${id}/shorten`,
+        { check_out: checkOut } satisfies ShortenBody,
+        `shorten:${id}:${checkOut}`,
+      ),
     );
   }
 
-  lodgingAvailability(q: {
-    venue_id: string;
-    room_type_id?: string;
-    check_in: string;
-    check_out: string;
-    adults?: number;
-  }): Promise<LodgingAvailability> {
-    return this.#guard('search availability', (h) => h.call<LodgingAvailability>('GET', `/api/v1/availability/lodging?${query(q)}`));
+  lodgingAvailability(q: LodgingAvailabilityQuery): Promise<LodgingAvailability> {
+    return this.#guard('search availability', (h) =>
+      h.call(replies.lodgingAvailability, 'GET', `/api/v1/availability/lodging?${query(q)}`),
+    );
   }
 
-  diningAvailability(q: { venue_id: string; date: string; party_size: number; duration_minutes?: number }): Promise<DiningAvailability> {
-    return this.#guard('search availability', (h) => h.call<DiningAvailability>('GET', `/api/v1/availability/dining?${query(q)}`));
+  diningAvailability(q: DiningAvailabilityQuery): Promise<DiningAvailability> {
+    return this.#guard('search availability', (h) => h.call(replies.diningAvailability, 'GET', `/api/v1/availability/dining?${query(q)}`));
   }
 }

@@ -2,40 +2,45 @@
  * The booking service's client of the pricing service. When pricing cannot be reached, callers fall
  * back to the venue's default price and say so (seed 004's failure policy); a refusal (a bad promo
  * code) is the guest's to fix and is passed on.
+ *
+ * Requests and replies are typed by pricing's contract (src/contracts/pricing.ts), and every reply is
+ * checked against it. A reply that breaks the contract counts as pricing being unavailable (ADR 0005):
+ * a quote or a cancellation fee falls back to the documented defaults (flagged on the booking, as when
+ * pricing is down); a promo redeem or release fails with a 503 naming the call and the wrong fields.
  */
-import { ServiceClient, ServiceRefusal, ServiceUnavailable, type ServiceClientOptions } from '../../../platform/http/service-client.js';
+import {
+  CancellationFeeReply,
+  PROMO_REFUSALS,
+  QuoteReply,
+  RedemptionReply,
+  type CancellationFeeBody,
+  type QuoteBody,
+  type RedemptionBody,
+} from '../../../contracts/pricing.js';
+import { platformError } from '../../../platform/errors.js';
+import {
+  contractDetails,
+  replyContract,
+  ServiceClient,
+  ServiceRefusal,
+  ServiceUnavailable,
+  type ServiceClientOptions,
+} from '../../../platform/http/service-client.js';
 import { bookingError } from '../booking.errors.js';
 
-export interface QuoteRequest {
-  venue_id: string;
-  kind: 'lodging' | 'dining';
-  room_type_id?: string;
-  check_in?: string;
-  check_out?: string;
-  date?: string;
-  time?: string;
-  party_size?: number;
-  base_price?: number;
-  currency?: string;
-  promo_code?: string;
-}
+export type QuoteRequest = QuoteBody;
+export type Quote = QuoteReply;
+export type CancellationFeeRequest = CancellationFeeBody;
+export type CancellationFee = CancellationFeeReply;
+export type PromoRedemption = RedemptionReply;
 
-export interface Quote {
-  currency: string;
-  base: number;
-  discount: number;
-  tax: number;
-  total: number;
-  lines: { kind: string; date?: string; description: string; amount: number }[];
-  promo_code: string | null;
-}
+const replies = {
+  quote: replyContract(QuoteReply),
+  redemption: replyContract(RedemptionReply),
+  cancellationFee: replyContract(CancellationFeeReply),
+};
 
-export interface CancellationFee {
-  fee: number;
-  refundable: number;
-  currency: string;
-  rule: string;
-}
+const isPromoRefusal = (code: string) => (PROMO_REFUSALS as readonly string[]).includes(code);
 
 export class PricingClient {
   readonly #http: ServiceClient;
@@ -49,7 +54,7 @@ export class PricingClient {
       return await run();
     } catch (err) {
       if (err instanceof ServiceRefusal) {
-        const code = err.code.startsWith('PROMO_') ? 'PROMO_CODE_REJECTED' : 'PRICING_REJECTED';
+        const code = isPromoRefusal(err.code) ? 'PROMO_CODE_REJECTED' : 'PRICING_REJECTED';
         throw bookingError(code, err.message, {
           pricing_code: err.code,
           ...(err.details !== undefined ? { pricing_details: err.details } : {}),
@@ -59,10 +64,25 @@ export class PricingClient {
     }
   }
 
-  /** A quote, or undefined when the pricing service cannot be reached. */
+  /** A call with no fallback: pricing unreachable (or answering outside its contract) is a 503. */
+  async #required<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await this.#refusals(run);
+    } catch (err) {
+      if (err instanceof ServiceUnavailable) {
+        throw platformError('SERVICE_UNAVAILABLE', `The pricing service is unavailable (${what}: ${err.message}).`, {
+          service: 'pricing',
+          ...contractDetails(err),
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** A quote, or undefined when the pricing service cannot be reached (or its reply breaks the contract). */
   async quote(request: QuoteRequest): Promise<Quote | undefined> {
     try {
-      return await this.#refusals(() => this.#http.call<Quote>('POST', '/api/v1/pricing/quote', request));
+      return await this.#refusals(() => this.#http.call(replies.quote, 'POST', '/api/v1/pricing/quote', request));
     } catch (err) {
       if (err instanceof ServiceUnavailable) return undefined;
       throw err;
@@ -70,41 +90,38 @@ export class PricingClient {
   }
 
   /** Takes one use of a promo code for a booking (idempotent per booking). */
-  redeemPromo(code: string, bookingId: string): Promise<unknown> {
-    return this.#refusals(() =>
+  redeemPromo(code: string, bookingId: string): Promise<PromoRedemption> {
+    return this.#required('redeem promo code', () =>
       this.#http.call(
+        replies.redemption,
         'POST',
         `/api/v1/pricing/promo-codes/${encodeURIComponent(code)}/redeem`,
-        { booking_id: bookingId },
+        { booking_id: bookingId } satisfies RedemptionBody,
         `redeem:${code}:${bookingId}`,
       ),
     );
   }
 
-  releasePromo(code: string, bookingId: string): Promise<unknown> {
-    return this.#refusals(() =>
+  /** Gives a booking's use of a promo code back (idempotent per booking). */
+  releasePromo(code: string, bookingId: string): Promise<PromoRedemption> {
+    return this.#required('release promo code', () =>
       this.#http.call(
+        replies.redemption,
         'POST',
         `/api/v1/pricing/promo-codes/${encodeURIComponent(code)}/release`,
-        { booking_id: bookingId },
+        { booking_id: bookingId } satisfies RedemptionBody,
         `release:${code}:${bookingId}`,
       ),
     );
   }
 
-  /** The fee a cancellation (or no-show) costs under the venue's policy; undefined if pricing is down. */
-  async cancellationFee(request: {
-    venue_id: string;
-    room_type_id?: string;
-    arrival: string;
-    at: string;
-    total: number;
-    first_night: number;
-    currency: string;
-    no_show?: boolean;
-  }): Promise<CancellationFee | undefined> {
+  /**
+   * The fee a cancellation (or no-show) costs under the venue's policy; undefined if pricing is down
+   * (or its reply breaks the contract).
+   */
+  async cancellationFee(request: CancellationFeeRequest): Promise<CancellationFee | undefined> {
     try {
-      return await this.#refusals(() => this.#http.call<CancellationFee>('POST', '/api/v1/pricing/cancellation-fee', request));
+      return await this.#refusals(() => this.#http.call(replies.cancellationFee, 'POST', '/api/v1/pricing/cancellation-fee', request));
     } catch (err) {
       if (err instanceof ServiceUnavailable) return undefined;
       throw err;

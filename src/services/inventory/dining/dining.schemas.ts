@@ -1,14 +1,25 @@
 /** The /api/v1 contracts of dining: one TypeBox schema per request and reply (validation, types, OpenAPI). */
 import { Type, type Static } from 'typebox';
+import {
+  DiningArea as Area,
+  DurationMinutes,
+  InventoryId as VenueId,
+  LocalTime,
+  type DiningAvailabilityReply,
+} from '../../../contracts/inventory.js';
 import { IsoDate, IsoDateTime, Uuid } from '../../../platform/http/schemas.js';
-import { TtlSeconds } from '../holds/hold.schemas.js';
 import type { DiningTable } from './dining-table.repository.js';
 import type { DayAvailability } from './dining.service.js';
 import type { DiningSettings } from './dining.settings.js';
 import { formatTime, weekdayName } from './slots.js';
 
-const VenueId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Letters, digits and _.:- (1–64)' });
-const LocalTime = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Venue-local time, HH:MM' });
+// What other services call (availability, dining holds) is in src/contracts/inventory.ts.
+export {
+  DiningAvailabilityQuery as AvailabilityQuery,
+  DiningAvailabilityReply as AvailabilityReply,
+  DiningHoldBody,
+} from '../../../contracts/inventory.js';
+
 const ClosingTime = Type.String({
   pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$',
   description: 'Venue-local time, HH:MM; at or before `opens` means the next day (18:00–02:00 crosses midnight); 24:00 is midnight',
@@ -25,9 +36,6 @@ const Weekday = Type.Union(
   ],
   { description: 'mon … sun' },
 );
-const PartySize = Type.Integer({ minimum: 1, maximum: 1000, description: 'Guests in the party' });
-const DurationMinutes = Type.Integer({ minimum: 15, maximum: 720, description: 'How long the party sits, in minutes' });
-const Area = Type.String({ minLength: 1, maxLength: 100, description: 'e.g. terrace, main room' });
 
 export const VenueParams = Type.Object({ venue_id: VenueId });
 export const TableParams = Type.Object({ table_id: Uuid });
@@ -177,40 +185,7 @@ export function tableToReply(t: DiningTable): Static<typeof TableReply> {
 // ---------------------------------------------------------------------------------------------------
 // Availability and holds
 
-export const AvailabilityQuery = Type.Object(
-  {
-    venue_id: VenueId,
-    date: IsoDate,
-    party_size: PartySize,
-    duration_minutes: Type.Optional(DurationMinutes),
-    area: Type.Optional(Area),
-  },
-  { additionalProperties: false },
-);
-
-export const AvailabilityReply = Type.Object(
-  {
-    venue_id: Type.String(),
-    date: Type.String(),
-    time_zone: Type.String(),
-    party_size: Type.Integer(),
-    duration_minutes: Type.Integer(),
-    closed: Type.Boolean({ description: 'The date is a closed date of the venue' }),
-    slots: Type.Array(
-      Type.Object({
-        time: Type.String({ description: 'Venue-local start, HH:MM, on the date asked' }),
-        start: IsoDateTime,
-        end: IsoDateTime,
-        available: Type.Boolean({ description: 'A hold for this party at this time would be granted now' }),
-        tables_free: Type.Integer({ description: 'Fitting tables free for the whole seating plus the turn buffer' }),
-        covers_left: Type.Union([Type.Integer(), Type.Null()], { description: 'Covers pacing still allows to start; null: no pacing' }),
-      }),
-    ),
-  },
-  { $id: 'DiningAvailability' },
-);
-
-export function availabilityToReply(a: DayAvailability): Static<typeof AvailabilityReply> {
+export function availabilityToReply(a: DayAvailability): DiningAvailabilityReply {
   return {
     venue_id: a.venue.id,
     date: a.date,
@@ -228,19 +203,3 @@ export function availabilityToReply(a: DayAvailability): Static<typeof Availabil
     })),
   };
 }
-
-export const DiningHoldBody = Type.Object(
-  {
-    venue_id: VenueId,
-    date: IsoDate,
-    time: LocalTime,
-    party_size: PartySize,
-    duration_minutes: Type.Optional(DurationMinutes),
-    ttl_seconds: Type.Optional(TtlSeconds),
-    idempotency_key: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 255, description: 'Same as the Idempotency-Key header (the header wins)' }),
-    ),
-    area: Type.Optional(Area),
-  },
-  { additionalProperties: false },
-);

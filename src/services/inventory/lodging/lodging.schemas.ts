@@ -1,33 +1,33 @@
-/** TypeBox schemas of the lodging routes on /api/v1: one schema = validation + types + OpenAPI. */
+/**
+ * TypeBox schemas of the lodging routes on /api/v1: one schema = validation + types + OpenAPI. What
+ * other services call (room types, lodging holds, availability) is in src/contracts/inventory.ts and
+ * re-exported here; the administration schemas and the mappers stay with the service.
+ */
 import { Type, type Static } from 'typebox';
+import {
+  InventoryId as Id,
+  type LodgingAvailabilityReply,
+  type LodgingAvailabilityResult,
+  type RoomTypeReply,
+} from '../../../contracts/inventory.js';
 import { IsoDate } from '../../../platform/http/schemas.js';
-import { TtlSeconds } from '../holds/hold.schemas.js';
 import type { RoomTypeAvailability, StayAvailability } from './availability.service.js';
 import type { NightView } from './room-type.service.js';
 import type { RoomType } from './room-type.repository.js';
 import type { StayRule } from './stay-rule.js';
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Letters, digits and _.:- (1–64)' });
+export {
+  CreateLodgingHoldBody,
+  LodgingAvailabilityQuery as AvailabilityQuery,
+  LodgingAvailabilityReply as AvailabilityReply,
+  RoomTypeListQuery,
+  RoomTypeParams,
+  RoomTypeReply,
+  ShortenBody,
+  VenueRoomTypeParams,
+} from '../../../contracts/inventory.js';
+
 const Money = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000, description });
-
-export const RoomTypeParams = Type.Object({ room_type_id: Id });
-export const VenueRoomTypeParams = Type.Object({ venue_id: Id });
-
-export const RoomTypeReply = Type.Object(
-  {
-    id: Type.String(),
-    venue_id: Type.String(),
-    name: Type.String(),
-    capacity_adults: Type.Integer(),
-    price: Type.Integer({ description: 'Nightly price in minor units of `currency`' }),
-    currency: Type.String(),
-    total_quantity: Type.Integer(),
-    overbooking_allowance: Type.Integer(),
-    active: Type.Boolean(),
-  },
-  { $id: 'RoomType' },
-);
-export type RoomTypeReply = Static<typeof RoomTypeReply>;
 
 export function roomTypeToReply(rt: RoomType): RoomTypeReply {
   return {
@@ -74,8 +74,6 @@ export const UpdateRoomTypeBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
-
-export const RoomTypeListQuery = Type.Object({ include_inactive: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 export const CapacityBody = Type.Object(
   {
@@ -164,59 +162,7 @@ export function stayRulesToReply(roomTypeId: string, rules: readonly StayRule[])
   };
 }
 
-export const CreateLodgingHoldBody = Type.Object(
-  {
-    room_type_id: Id,
-    check_in: IsoDate,
-    check_out: IsoDate,
-    quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1, description: 'Rooms on every night' })),
-    ttl_seconds: Type.Optional(TtlSeconds),
-    idempotency_key: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 255, description: 'Same as the Idempotency-Key header (the header wins)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const ShortenBody = Type.Object(
-  { check_out: Type.String({ format: 'date', description: 'The new check-out date: nights from it on go back on sale' }) },
-  { additionalProperties: false },
-);
-
-export const AvailabilityQuery = Type.Object(
-  {
-    venue_id: Type.Optional(Id),
-    location: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    room_type_id: Type.Optional(Id),
-    check_in: IsoDate,
-    check_out: IsoDate,
-    adults: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-    min_price: Type.Optional(Money('Lowest nightly price, minor units')),
-    max_price: Type.Optional(Money('Highest nightly price, minor units')),
-  },
-  { additionalProperties: false },
-);
-
-const AvailabilityResult = Type.Object({
-  venue_id: Type.String(),
-  venue_name: Type.String(),
-  location: Type.String(),
-  room_type_id: Type.String(),
-  name: Type.String(),
-  capacity_adults: Type.Integer(),
-  currency: Type.String(),
-  price_per_night: Type.Integer({ description: 'Minor units' }),
-  total_price: Type.Integer({ description: 'price_per_night × nights, minor units' }),
-  available: Type.Integer({ description: 'Rooms free on every night of the stay' }),
-  nights: Type.Array(Type.Object({ date: IsoDate, available: Type.Integer(), price: Type.Integer() })),
-});
-
-export const AvailabilityReply = Type.Object(
-  { check_in: IsoDate, check_out: IsoDate, nights: Type.Integer(), results: Type.Array(AvailabilityResult) },
-  { $id: 'LodgingAvailability' },
-);
-
-function resultToReply(r: RoomTypeAvailability): Static<typeof AvailabilityResult> {
+function resultToReply(r: RoomTypeAvailability): Static<typeof LodgingAvailabilityResult> {
   return {
     venue_id: r.venue_id,
     venue_name: r.venue_name,
@@ -232,6 +178,6 @@ function resultToReply(r: RoomTypeAvailability): Static<typeof AvailabilityResul
   };
 }
 
-export function availabilityToReply(a: StayAvailability): Static<typeof AvailabilityReply> {
+export function availabilityToReply(a: StayAvailability): LodgingAvailabilityReply {
   return { check_in: a.checkIn, check_out: a.checkOut, nights: a.nights, results: a.results.map(resultToReply) };
 }

@@ -1,31 +1,14 @@
-import { Type, type Static } from 'typebox';
-import { IsoDateTime } from '../../../platform/http/schemas.js';
+/**
+ * The /api/v1/venues contract: the read side callers depend on (schemas in src/contracts/inventory.ts),
+ * the administration bodies, and the mapper from a venue to its reply.
+ */
+import { Type } from 'typebox';
+import { InventoryId as VenueId, VenueTypeSchema, type VenueReply } from '../../../contracts/inventory.js';
 import type { Venue } from './venue.repository.js';
 
-export const VenueTypeSchema = Type.Union([
-  Type.Literal('hotel'),
-  Type.Literal('restaurant'),
-  Type.Literal('cafe'),
-  Type.Literal('retail'),
-]);
-const VenueId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Letters, digits and _.:- (1–64)' });
-const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. GBP' });
+export { VenueParams, VenueReply, VenueTypeSchema } from '../../../contracts/inventory.js';
 
-export const VenueReply = Type.Object(
-  {
-    id: Type.String(),
-    organization_id: Type.String(),
-    type: VenueTypeSchema,
-    name: Type.String(),
-    location: Type.String(),
-    time_zone: Type.String(),
-    currency: Type.String(),
-    active: Type.Boolean(),
-    created_at: IsoDateTime,
-    updated_at: IsoDateTime,
-  },
-  { $id: 'Venue' },
-);
+const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, e.g. GBP' });
 
 export const CreateVenueBody = Type.Object(
   {
@@ -50,7 +33,6 @@ export const UpdateVenueBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export const VenueParams = Type.Object({ venue_id: VenueId });
 export const VenueQuery = Type.Object(
   {
     type: Type.Optional(VenueTypeSchema),
@@ -61,7 +43,7 @@ export const VenueQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function venueToReply(v: Venue): Static<typeof VenueReply> {
+export function venueToReply(v: Venue): VenueReply {
   return {
     id: v.id,
     organization_id: v.organizationId,
