@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/platform/dates.js';
 import { createTestContext, type TestContext } from '../helpers/context.js';
-import { expectInvariants, holdLodging, newHotel, newRoomType } from '../integration/inventory/lodging/lodging.fixtures.js';
+import { expectInvariants, holdLodging, newHotel, newRoomType } from '../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {

@@ -4,22 +4,13 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import {
-  expectInvariants,
-  holdLodging,
-  newHotel,
-  newRoomType,
-  nights,
-  roomsOp,
-} from '../../integration/inventory/lodging/lodging.fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, nights, roomsOp } from '../../helpers/lodging-fixtures.js';
+import { atOnce } from '../../helpers/race.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext()));
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;
@@ -28,7 +19,7 @@ describe('one uuid, one effect', () => {
   it('50 simultaneous /rooms/reserve with one uuid: one effect, 50 identical 200 answers', async () => {
     const rt = await newRoomType(ctx, hotel, { total_quantity: 10 });
     const body = { uuid: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', room_type_id: rt, check_in: '2026-05-01', check_out: '2026-05-03' };
-    const answers = await Promise.all(Array.from({ length: 50 }, () => roomsOp(ctx, 'reserve', body)));
+    const answers = await atOnce(50, () => roomsOp(ctx, 'reserve', body));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(50).fill(200));
     // The same operation in every answer; the message says which one acted and which replayed.
     const bodies = answers.map((a) => a.json<Record<string, unknown>>());
@@ -54,7 +45,7 @@ describe('one uuid, one effect', () => {
       );
     }
     const body = { uuid: '9b2e7c1a-1111-4222-8333-444455556666', room_type_id: rt, check_in: '2026-05-10', check_out: '2026-05-11' };
-    const answers = await Promise.all(Array.from({ length: 50 }, () => roomsOp(ctx, 'release', body)));
+    const answers = await atOnce(50, () => roomsOp(ctx, 'release', body));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(50).fill(200));
     expect((await nights(db(), rt, '2026-05-10', '2026-05-11')).map((n) => n.reserved)).toEqual([2]);
     await expectInvariants(db());
@@ -63,7 +54,7 @@ describe('one uuid, one effect', () => {
   it('40 simultaneous hold creates with one idempotency key: one hold, every answer the stored one (or in progress)', async () => {
     const rt = await newRoomType(ctx, hotel, { total_quantity: 10 });
     const body = { room_type_id: rt, check_in: '2026-06-01', check_out: '2026-06-04', quantity: 2 };
-    const answers = await Promise.all(Array.from({ length: 40 }, () => holdLodging(ctx, body, { 'idempotency-key': 'one-hold-please' })));
+    const answers = await atOnce(40, () => holdLodging(ctx, body, { 'idempotency-key': 'one-hold-please' }));
     const created = answers.filter((a) => a.statusCode === 201);
     const inProgress = answers.filter((a) => a.statusCode === 409);
     expect(created.length + inProgress.length).toBe(40);

@@ -5,22 +5,13 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import {
-  expectInvariants,
-  holdLodging,
-  newHotel,
-  newRoomType,
-  nights,
-  roomsOp,
-} from '../../integration/inventory/lodging/lodging.fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, nights, roomsOp } from '../../helpers/lodging-fixtures.js';
+import { atOnce } from '../../helpers/race.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext()));
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;
@@ -33,10 +24,8 @@ describe('the last rooms under contention', () => {
       201,
     );
 
-    const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        holdLodging(ctx, { room_type_id: rt, check_in: '2026-03-01', check_out: '2026-03-04' }, { 'idempotency-key': `race-${i}` }),
-      ),
+    const answers = await atOnce(200, (i) =>
+      holdLodging(ctx, { room_type_id: rt, check_in: '2026-03-01', check_out: '2026-03-04' }, { 'idempotency-key': `race-${i}` }),
     );
     const statuses = answers.map((a) => a.statusCode);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
@@ -63,7 +52,7 @@ describe('the last rooms under contention', () => {
       ['2026-04-04', '2026-04-06'],
       ['2026-04-01', '2026-04-06'],
     ] as const;
-    const requests = Array.from({ length: 90 }, (_, i) => {
+    const answers = await atOnce(90, (i) => {
       const [check_in, check_out] = stays[i % stays.length]!;
       if (i % 3 === 0) return holdLodging(ctx, { room_type_id: rt, check_in, check_out, quantity: 1 + (i % 2) });
       if (i % 3 === 1) {
@@ -72,7 +61,6 @@ describe('the last rooms under contention', () => {
       }
       return ctx.app.inject({ method: 'POST', url: `/inventory/${hotel}/adjust`, payload: { room_type: rt, date: check_in } });
     });
-    const answers = await Promise.all(requests);
     expect(answers.every((a) => [200, 201, 400, 409].includes(a.statusCode))).toBe(true);
     const rows = await nights(db(), rt, '2026-04-01', '2026-04-06');
     expect(rows.every((n) => n.reserved <= n.capacity)).toBe(true);

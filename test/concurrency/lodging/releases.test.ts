@@ -3,22 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../../../src/services/inventory/holds/hold.service.js';
 import { inventoryHoldKinds } from '../../../src/services/inventory/inventory.service-module.js';
 import type { InventoryDb } from '../../../src/services/inventory/inventory.tables.js';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import {
-  expectInvariants,
-  holdLodging,
-  newHotel,
-  newRoomType,
-  nights,
-  roomsOp,
-} from '../../integration/inventory/lodging/lodging.fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, nights, roomsOp } from '../../helpers/lodging-fixtures.js';
+import { atOnce } from '../../helpers/race.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext()));
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;
@@ -32,7 +23,7 @@ describe('simultaneous releases', () => {
     // A hold's rooms on the same nights are not the /rooms surface's to release.
     expect((await holdLodging(ctx, { ...stay, quantity: 2 })).statusCode).toBe(201);
 
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => roomsOp(ctx, 'release', { ...stay, uuid: uuid(2, i) })));
+    const answers = await atOnce(30, (i) => roomsOp(ctx, 'release', { ...stay, uuid: uuid(2, i) }));
     expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(5);
     expect(answers.filter((a) => a.statusCode === 409)).toHaveLength(25);
     expect((await nights(db(), rt, '2026-07-01', '2026-07-03')).map((n) => [n.reserved, n.reserved_direct])).toEqual([
@@ -47,7 +38,7 @@ describe('simultaneous releases', () => {
     const adjust = (num_rooms: number) =>
       ctx.app.inject({ method: 'POST', url: `/inventory/${hotel}/adjust`, payload: { room_type: rt, date: '2026-07-10', num_rooms } });
     expect((await adjust(4)).statusCode).toBe(200);
-    const answers = await Promise.all(Array.from({ length: 20 }, () => adjust(-1)));
+    const answers = await atOnce(20, () => adjust(-1));
     expect(answers.filter((a) => a.statusCode === 200)).toHaveLength(4);
     expect((await nights(db(), rt, '2026-07-10', '2026-07-11')).map((n) => n.reserved)).toEqual([0]);
     await expectInvariants(db());

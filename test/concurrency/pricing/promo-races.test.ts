@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
+import { atOnce } from '../../helpers/race.js';
 import { client } from '../../integration/pricing/pricing-http.js';
 
 let ctx: TestContext;
@@ -16,7 +17,6 @@ beforeAll(async () => {
 afterAll(async () => ctx.close());
 
 const { call, create } = client(() => ctx);
-const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
 const redeem = (code: string, bookingId: string, headers?: Record<string, string>) =>
   call('POST', `/api/v1/pricing/promo-codes/${code}/redeem`, { booking_id: bookingId }, headers);
 const release = (code: string, bookingId: string) => call('POST', `/api/v1/pricing/promo-codes/${code}/release`, { booking_id: bookingId });
@@ -34,7 +34,7 @@ describe('a promo code with N uses left', () => {
   it.each([1, 3, 8])('5N simultaneous redeems with distinct bookings: exactly N succeed (N = %i)', async (n) => {
     const code = `RACE${n}`;
     await create('/api/v1/pricing/promo-codes', { code, kind: 'percent', discount_bps: 1_000, max_uses: n });
-    const results = await times(5 * n, (i) => redeem(code, `race-${n}-${i}`));
+    const results = await atOnce(5 * n, (i) => redeem(code, `race-${n}-${i}`));
     const won = results.filter((r) => r.status === 200);
     const lost = results.filter((r) => r.status !== 200);
     expect(won).toHaveLength(n);
@@ -52,14 +52,14 @@ describe('a promo code with N uses left', () => {
   it('N left after earlier uses: 30 racing bookings take exactly the N that are left', async () => {
     await create('/api/v1/pricing/promo-codes', { code: 'PARTLY', kind: 'fixed', amount: 500, currency: 'GBP', max_uses: 10 });
     for (let i = 0; i < 4; i++) expect((await redeem('PARTLY', `early-${i}`)).status).toBe(200);
-    const results = await times(30, (i) => redeem('PARTLY', `late-${i}`));
+    const results = await atOnce(30, (i) => redeem('PARTLY', `late-${i}`));
     expect(results.filter((r) => r.status === 200)).toHaveLength(6);
     expect(await ledger('PARTLY')).toEqual({ uses: 10, max_uses: 10, redeemed: 10, released: 0 });
   });
 
   it('the same booking redeemed 20 times at once counts once, and every answer is the same', async () => {
     await create('/api/v1/pricing/promo-codes', { code: 'SAMEBOOKING', kind: 'percent', discount_bps: 1_000, max_uses: 5 });
-    const results = await times(20, () => redeem('SAMEBOOKING', 'the-booking'));
+    const results = await atOnce(20, () => redeem('SAMEBOOKING', 'the-booking'));
     for (const r of results) expect(r).toMatchObject({ status: 200, body: results[0]!.body });
     expect(results[0]!.body).toMatchObject({ uses: 1, status: 'redeemed', booking_id: 'the-booking' });
     expect(await ledger('SAMEBOOKING')).toEqual({ uses: 1, max_uses: 5, redeemed: 1, released: 0 });
@@ -68,7 +68,7 @@ describe('a promo code with N uses left', () => {
   it('the same booking redeemed 20 times at once under one Idempotency-Key counts once', async () => {
     await create('/api/v1/pricing/promo-codes', { code: 'SAMEKEY', kind: 'percent', discount_bps: 1_000, max_uses: 5 });
     const headers = { 'idempotency-key': 'redeem:SAMEKEY:b-1' };
-    const results = await times(20, () => redeem('SAMEKEY', 'b-1', headers));
+    const results = await atOnce(20, () => redeem('SAMEKEY', 'b-1', headers));
     for (const r of results) expect(r).toMatchObject({ status: 200, body: results[0]!.body });
     expect(results[0]!.body).toMatchObject({ uses: 1, status: 'redeemed' });
     expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
@@ -79,7 +79,7 @@ describe('a promo code with N uses left', () => {
     await create('/api/v1/pricing/promo-codes', { code: 'RELEASEONCE', kind: 'percent', discount_bps: 1_000, max_uses: 3 });
     await redeem('RELEASEONCE', 'r-1');
     await redeem('RELEASEONCE', 'r-2');
-    const results = await times(20, () => release('RELEASEONCE', 'r-1'));
+    const results = await atOnce(20, () => release('RELEASEONCE', 'r-1'));
     for (const r of results) expect(r.body).toMatchObject({ status: 'released', uses: 1 });
     expect(await ledger('RELEASEONCE')).toEqual({ uses: 1, max_uses: 3, redeemed: 1, released: 1 });
   });

@@ -5,6 +5,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
+import { jsonCall, type Json } from '../../helpers/http.js';
+import { atOnce, countStatus } from '../../helpers/race.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -12,18 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-type Json = Record<string, unknown>;
-const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers?: Record<string, string>) => {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    ...(payload !== undefined ? { payload: payload as Json } : {}),
-    ...(headers ? { headers } : {}),
-  });
-  return { status: res.statusCode, body: res.json<Json>() };
-};
-const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
-const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+const call = jsonCall(() => ctx);
 
 async function row(productId: string) {
   const { rows } = await sql<{ quantity: number; reserved_qty: number; movements: number; held: number }>`
@@ -38,16 +29,15 @@ async function row(productId: string) {
 describe('racing for the last units', () => {
   it('100 simultaneous reduces of 1 on 10 units: exactly 10 succeed, 90 get 400, quantity ends at 0', async () => {
     expect((await call('POST', '/api/inventory', { product_id: 'race-reduce', product_name: 'Race', quantity: 10 })).status).toBe(201);
-    const results = await times(100, () => call('PATCH', '/api/inventory/race-reduce/reduce', { quantity: 1 }));
-    const statuses = results.map((r) => r.status);
-    expect(count(statuses, 200)).toBe(10);
-    expect(count(statuses, 400)).toBe(90);
-    for (const r of results.filter((x) => x.status === 400)) expect(r.body.detail).toBe('Insufficient stock. Available: 0, Requested: 1');
+    const results = await atOnce(100, () => call('PATCH', '/api/inventory/race-reduce/reduce', { quantity: 1 }));
+    expect(countStatus(results, 200)).toBe(10);
+    expect(countStatus(results, 400)).toBe(90);
+    for (const r of results.filter((x) => x.status === 400)) expect(r.body!.detail).toBe('Insufficient stock. Available: 0, Requested: 1');
     // Each success saw a different remaining quantity: 9, 8, …, 0.
     expect(
       results
         .filter((r) => r.status === 200)
-        .map((r) => r.body.quantity as number)
+        .map((r) => r.body!.quantity as number)
         .sort((a, b) => a - b),
     ).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(await row('race-reduce')).toEqual({ quantity: 0, reserved_qty: 0, movements: 0, held: 0 });
@@ -55,11 +45,10 @@ describe('racing for the last units', () => {
 
   it('100 simultaneous retail holds of 1 on 10 units: exactly 10 holds (201), 90 × 409, reserved_qty 10', async () => {
     await call('POST', '/api/v1/stock', { product_id: 'race-hold', product_name: 'Race', quantity: 10 });
-    const results = await times(100, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-hold', quantity: 1 }));
-    const statuses = results.map((r) => r.status);
-    expect(count(statuses, 201)).toBe(10);
-    expect(count(statuses, 409)).toBe(90);
-    for (const r of results.filter((x) => x.status === 409)) expect((r.body.error as Json).code).toBe('INSUFFICIENT_STOCK');
+    const results = await atOnce(100, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-hold', quantity: 1 }));
+    expect(countStatus(results, 201)).toBe(10);
+    expect(countStatus(results, 409)).toBe(90);
+    for (const r of results.filter((x) => x.status === 409)) expect((r.body!.error as Json).code).toBe('INSUFFICIENT_STOCK');
     expect(await row('race-hold')).toEqual({ quantity: 10, reserved_qty: 10, movements: 10, held: 10 });
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from inventory.hold h join inventory.stock_hold sh on sh.hold_id = h.id
@@ -69,8 +58,8 @@ describe('racing for the last units', () => {
 
   it('holds, reduces, confirms and releases racing together never oversell', async () => {
     await call('POST', '/api/v1/stock', { product_id: 'race-mixed', product_name: 'Race', quantity: 30 });
-    const first = await times(10, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-mixed', quantity: 1 }));
-    const ids = first.map((r) => r.body.id as string);
+    const first = await atOnce(10, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-mixed', quantity: 1 }));
+    const ids = first.map((r) => r.body!.id as string);
     const results = await Promise.all([
       ...Array.from({ length: 40 }, () => call('PATCH', '/api/v1/stock/race-mixed/reduce', { quantity: 1 })),
       ...Array.from({ length: 40 }, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-mixed', quantity: 1 })),
@@ -94,26 +83,25 @@ describe('racing for the last units', () => {
   it('30 simultaneous reduces with one Idempotency-Key: one effect, identical answers', async () => {
     await call('POST', '/api/inventory', { product_id: 'race-key', product_name: 'Race', quantity: 50 });
     const headers = { 'idempotency-key': 'order-7' };
-    const results = await times(30, () => call('PATCH', '/api/inventory/race-key/reduce', { quantity: 3 }, headers));
+    const results = await atOnce(30, () => call('PATCH', '/api/inventory/race-key/reduce', { quantity: 3 }, headers));
     expect(results[0]!.status).toBe(200);
     for (const r of results) expect(r).toEqual(results[0]);
     expect(await row('race-key')).toMatchObject({ quantity: 47, movements: 47 });
   });
 
   it('a racing duplicate create: exactly one 201, the rest 409, never 500', async () => {
-    const results = await times(20, (i) =>
+    const results = await atOnce(20, (i) =>
       call('POST', '/api/inventory', { product_id: 'race-create', product_name: `Racer ${i}`, quantity: i }),
     );
-    const statuses = results.map((r) => r.status);
-    expect(count(statuses, 201)).toBe(1);
-    expect(count(statuses, 409)).toBe(19);
+    expect(countStatus(results, 201)).toBe(1);
+    expect(countStatus(results, 409)).toBe(19);
     for (const r of results.filter((x) => x.status === 409))
       expect(r.body).toEqual({ detail: 'Inventory for product race-create already exists' });
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from inventory.stock_item where product_id = 'race-create'`.execute(
       ctx.database.db,
     );
     expect(rows[0]!.n).toBe(1);
-    const winner = results.find((r) => r.status === 201)!.body;
+    const winner = results.find((r) => r.status === 201)!.body!;
     expect(await row('race-create')).toMatchObject({ quantity: winner.quantity, movements: winner.quantity });
   });
 });

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { AnyDB } from '../../../src/platform/db/database.js';
 import type { App } from '../../../src/platform/http/app.js';
+import { createTestContext, type TestContext } from '../../helpers/context.js';
 
 /** The local test provider's well-known numbers. */
 export const CARDS = {
@@ -64,6 +65,17 @@ export function paymentsApi(app: App) {
       return id;
     },
   };
+}
+
+export type PaymentsApi = ReturnType<typeof paymentsApi>;
+
+/**
+ * What the payment test files start from: a context of their own running the payment service alone,
+ * and its API. The file closes the context after its tests: `afterAll(() => ctx.close())`.
+ */
+export async function paymentContext(): Promise<{ ctx: TestContext; api: PaymentsApi }> {
+  const ctx = await createTestContext({ services: ['payment'] });
+  return { ctx, api: paymentsApi(ctx.app) };
 }
 
 /** Everything the database holds about an intent: its row, its refunds, its ledger. */

@@ -5,15 +5,12 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../../../src/services/payment/ledger.repository.js';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { CARDS, card, paymentsApi, snapshot } from './payment-fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { card, CARDS, paymentContext, type PaymentsApi, snapshot } from './payment-fixtures.js';
 
 let ctx: TestContext;
-let api: ReturnType<typeof paymentsApi>;
-beforeAll(async () => {
-  ctx = await createTestContext({ services: ['payment'] });
-  api = paymentsApi(ctx.app);
-});
+let api: PaymentsApi;
+beforeAll(async () => ({ ctx, api } = await paymentContext()));
 afterAll(async () => ctx.close());
 afterEach(async () => {
   expect(await ledgerDiscrepancies(ctx.database.db)).toEqual([]);

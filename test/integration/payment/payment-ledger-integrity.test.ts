@@ -7,15 +7,14 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../../../src/services/payment/ledger.repository.js';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { paymentsApi, snapshot } from './payment-fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { paymentContext, type PaymentsApi, snapshot } from './payment-fixtures.js';
 
 let ctx: TestContext;
-let api: ReturnType<typeof paymentsApi>;
+let api: PaymentsApi;
 let id: string;
 beforeAll(async () => {
-  ctx = await createTestContext({ services: ['payment'] });
-  api = paymentsApi(ctx.app);
+  ({ ctx, api } = await paymentContext());
   id = await api.ready(10_000, { capture: 8_000 });
   expect((await api.refund(id, { amount: 1_000 })).status).toBe(201);
 });

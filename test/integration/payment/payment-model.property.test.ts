@@ -7,15 +7,12 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ledgerDiscrepancies } from '../../../src/services/payment/ledger.repository.js';
-import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { CARDS, card, paymentsApi, type Res } from './payment-fixtures.js';
+import type { TestContext } from '../../helpers/context.js';
+import { card, CARDS, paymentContext, type PaymentsApi, type Res } from './payment-fixtures.js';
 
 let ctx: TestContext;
-let api: ReturnType<typeof paymentsApi>;
-beforeAll(async () => {
-  ctx = await createTestContext({ services: ['payment'] });
-  api = paymentsApi(ctx.app);
-});
+let api: PaymentsApi;
+beforeAll(async () => ({ ctx, api } = await paymentContext()));
 afterAll(async () => ctx.close());
 
 type Status = 'requires_payment_method' | 'requires_capture' | 'succeeded' | 'canceled';

@@ -9,7 +9,8 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { detailErrorHandler } from '../../../platform/http/compat.js';
 import type { InventoryContext } from '../inventory.context.js';
-import { adjustHotelInventory, hotelInventory, listInventory, type HotelInventoryRow } from '../lodging/hotel-inventory.service.js';
+import { hotelRows, pageInventory, type HotelInventoryRow } from '../lodging/hotel-inventory.repository.js';
+import { adjustHotelInventory } from '../lodging/hotel-inventory.service.js';
 import { findVenue } from '../venues/venue.repository.js';
 
 const ADJUST_REFUSED = 'Not enough available rooms or invalid request.';
@@ -86,7 +87,7 @@ export async function hotelInventoryRoutes(app: App, ctx: InventoryContext): Pro
       },
       async (request) => {
         const q = request.query;
-        const rows = await listInventory(ctx.db, q.limit ?? 100, q.offset ?? q.skip ?? 0);
+        const rows = await pageInventory(ctx.db, q.limit ?? 100, q.offset ?? q.skip ?? 0);
         return rows.map((r) => ({ hotel_id: hotelIdOut(r.hotel_id), ...toRow(r) }));
       },
     );
@@ -120,7 +121,7 @@ export async function hotelInventoryRoutes(app: App, ctx: InventoryContext): Pro
         },
       },
       async (request, reply) => {
-        const rows = await hotelInventory(ctx.db, request.params.hotel_id, request.query.start_date, request.query.end_date);
+        const rows = await hotelRows(ctx.db, request.params.hotel_id, request.query.start_date, request.query.end_date);
         if (rows.length === 0) return reply.status(404).send({ detail: 'Hotel not found or no inventory available' });
         return rows.map(toRow);
       },

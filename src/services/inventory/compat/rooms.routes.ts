@@ -11,8 +11,8 @@ import type { AppError } from '../../../platform/errors.js';
 import type { App } from '../../../platform/http/app.js';
 import { detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
 import type { InventoryContext } from '../inventory.context.js';
-import { availability, matchRoomTypes } from '../lodging/availability.service.js';
-import type { RoomTypeMatch } from '../lodging/availability.repository.js';
+import { findRoomTypes, type RoomTypeMatch } from '../lodging/availability.repository.js';
+import { availability } from '../lodging/availability.service.js';
 import { requireStay } from '../lodging/lodging.calendar.js';
 import { runRoomOperation } from '../lodging/room-operation.service.js';
 import type { RoomOperationKind } from '../lodging/lodging.tables.js';
@@ -93,7 +93,7 @@ export async function roomsRoutes(app: App, ctx: InventoryContext): Promise<void
     const tags = ['rooms (seed 002)'];
 
     scope.get('/rooms', { schema: { tags, summary: 'All room types', response: { 200: Type.Array(RoomTypeRow) } } }, async () =>
-      (await matchRoomTypes(ctx.db, {})).map(toRow),
+      (await findRoomTypes(ctx.db, {})).map(toRow),
     );
 
     scope.get(
@@ -115,7 +115,7 @@ export async function roomsRoutes(app: App, ctx: InventoryContext): Promise<void
           return reply.status(400).send({ detail: "Fields 'check_in' and 'check_out' must be specified both or none." });
         }
         const filter = { roomTypeId: q.room_type_id, name: q.name, adults: q.adults, minPrice: q.min_price, maxPrice: q.max_price };
-        if (q.check_in === undefined || q.check_out === undefined) return (await matchRoomTypes(ctx.db, filter)).map(toRow);
+        if (q.check_in === undefined || q.check_out === undefined) return (await findRoomTypes(ctx.db, filter)).map(toRow);
         requireStay(q.check_in, q.check_out);
         const rows = await availability(ctx.db, { ...filter, checkIn: q.check_in, checkOut: q.check_out });
         return rows.filter((r) => r.available > 0).map((r) => ({ ...toRow(r), available_quantity: r.available }));
@@ -133,7 +133,7 @@ export async function roomsRoutes(app: App, ctx: InventoryContext): Promise<void
         },
       },
       async (request, reply) => {
-        const rows = await matchRoomTypes(ctx.db, { roomTypeId: request.params.room_type_id });
+        const rows = await findRoomTypes(ctx.db, { roomTypeId: request.params.room_type_id });
         if (rows.length === 0) return reply.status(404).send({ detail: 'Room type not found' });
         return rows.map(toRow);
       },

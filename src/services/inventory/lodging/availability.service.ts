@@ -5,7 +5,7 @@ import type { InventoryExecutor } from '../inventory.tables.js';
 import { getVenue } from '../venues/venue.service.js';
 import { inventoryError } from '../inventory.errors.js';
 import { requireStay } from './lodging.calendar.js';
-import { findRoomTypes, searchAvailability, type RoomTypeFilter, type RoomTypeMatch } from './availability.repository.js';
+import { searchAvailability, type RoomTypeFilter, type RoomTypeMatch } from './availability.repository.js';
 
 export interface StaySearch extends RoomTypeFilter {
   readonly checkIn: string;
@@ -58,8 +58,4 @@ export async function availability(db: InventoryExecutor, s: StaySearch): Promis
     totalPrice: row.price * dates.length,
     nights: dates.map((date, i) => ({ date, available: nightly[i] ?? 0, price: row.price })),
   }));
-}
-
-export function matchRoomTypes(db: InventoryExecutor, f: RoomTypeFilter): Promise<RoomTypeMatch[]> {
-  return findRoomTypes(db, f);
 }

@@ -1,7 +1,8 @@
 /**
- * The hotel inventory view of seed 001 over the same nightly rows: list, per hotel, hotel name, and
- * adjusting a night's rooms by hand (a positive number takes rooms, a negative one returns rooms that
- * were taken directly). Every adjustment is logged, so each change of `reserved` is attributable.
+ * Adjusting a hotel's night by hand, for the hotel inventory view of seed 001: a positive number takes
+ * rooms, a negative one returns rooms that were taken directly. Every adjustment is logged, so each
+ * change of `reserved` is attributable. (The view's reads are plain queries: the routes call
+ * hotel-inventory.repository.ts.)
  */
 import { addDays } from '../../../platform/dates.js';
 import { platformError } from '../../../platform/errors.js';
@@ -9,27 +10,16 @@ import type { InventoryContext } from '../inventory.context.js';
 import { inventoryError } from '../inventory.errors.js';
 import type { InventoryExecutor } from '../inventory.tables.js';
 import { findVenue, type Venue } from '../venues/venue.repository.js';
-import { hotelRows, pageInventory, type HotelInventoryRow } from './hotel-inventory.repository.js';
 import { requireCalendarDate } from './lodging.calendar.js';
 import { lodgingError } from './lodging.errors.js';
 import { logAdjustment } from './room-night.repository.js';
 import { releaseDirectNights, takeNights } from './room-night.service.js';
 import { findRoomTypesByName } from './room-type.repository.js';
 
-export type { HotelInventoryRow };
-
 /** The most rooms one adjustment may move. */
 export const MAX_ADJUSTMENT = 10_000;
 
-export function listInventory(db: InventoryExecutor, limit: number, offset: number): Promise<HotelInventoryRow[]> {
-  return pageInventory(db, limit, offset);
-}
-
-export function hotelInventory(db: InventoryExecutor, hotelId: string, start?: string, end?: string): Promise<HotelInventoryRow[]> {
-  return hotelRows(db, hotelId, start, end);
-}
-
-export async function getHotel(db: InventoryExecutor, hotelId: string): Promise<Venue> {
+async function getHotel(db: InventoryExecutor, hotelId: string): Promise<Venue> {
   const venue = await findVenue(db, hotelId);
   if (venue === undefined || venue.type !== 'hotel') throw inventoryError('VENUE_NOT_FOUND', `Hotel ${hotelId} does not exist.`);
   return venue;

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { holdLodging, newHotel, newRoomType, snapshot } from './lodging.fixtures.js';
+import { holdLodging, newHotel, newRoomType, snapshot } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;

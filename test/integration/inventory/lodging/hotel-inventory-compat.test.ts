@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../../src/platform/dates.js';
 import { loadLodgingDemo } from '../../../../src/services/inventory/lodging/lodging.demo.js';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, nights, snapshot } from './lodging.fixtures.js';
+import { expectInvariants, nights, snapshot } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 const TODAY = '2026-01-15';

@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepExpiredHolds } from '../../../../src/services/inventory/holds/hold.service.js';
 import { inventoryHoldKinds } from '../../../../src/services/inventory/inventory.service-module.js';
 import type { InventoryDb } from '../../../../src/services/inventory/inventory.tables.js';
-import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, holdLodging, newHotel, newRoomType, reservedOn } from './lodging.fixtures.js';
+import type { TestContext } from '../../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, reservedOn } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext(); // the clock starts at 2026-01-15T12:00:00Z
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext())); // the clock starts at 2026-01-15T12:00:00Z
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;

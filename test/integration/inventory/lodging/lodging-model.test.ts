@@ -11,15 +11,12 @@ import { addDays, nightsOf } from '../../../../src/platform/dates.js';
 import { sweepExpiredHolds } from '../../../../src/services/inventory/holds/hold.service.js';
 import { inventoryHoldKinds } from '../../../../src/services/inventory/inventory.service-module.js';
 import type { InventoryDb } from '../../../../src/services/inventory/inventory.tables.js';
-import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, holdLodging, newHotel, newRoomType, nights, roomsOp } from './lodging.fixtures.js';
+import type { TestContext } from '../../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, nights, roomsOp } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext(); // today is 2026-01-15; the window lies ahead of it
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext())); // today is 2026-01-15; the window lies ahead of it
 afterAll(async () => ctx.close());
 
 const START = '2026-02-01';

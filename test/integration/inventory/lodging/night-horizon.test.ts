@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../../../src/platform/dates.js';
 import type { InventoryDb } from '../../../../src/services/inventory/inventory.tables.js';
 import { extendNightHorizon } from '../../../../src/services/inventory/lodging/room-night.service.js';
-import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, newHotel, newRoomType, nights } from './lodging.fixtures.js';
+import type { TestContext } from '../../../helpers/context.js';
+import { expectInvariants, hotelContext, newRoomType, nights } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext(); // 2026-01-15T12:00:00Z
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext())); // 2026-01-15T12:00:00Z
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;

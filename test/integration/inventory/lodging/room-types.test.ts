@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, holdLodging, newHotel, newRoomType, nights, roomsOp, snapshot } from './lodging.fixtures.js';
+import { expectInvariants, holdLodging, newHotel, newRoomType, nights, roomsOp, snapshot } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS } from '../../../../src/datasets/index.js';
 import { readRooms2025 } from '../../../../src/datasets/rooms-2025.js';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants } from './lodging.fixtures.js';
+import { expectInvariants } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {

@@ -1,14 +1,11 @@
 /** /rooms exactly as CONTRACTS.md "Rooms" (seed 002) says, without the original's bugs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext } from '../../../helpers/context.js';
-import { expectInvariants, holdLodging, newHotel, newRoomType, nights, roomsOp, snapshot } from './lodging.fixtures.js';
+import type { TestContext } from '../../../helpers/context.js';
+import { expectInvariants, holdLodging, hotelContext, newRoomType, nights, roomsOp, snapshot } from '../../../helpers/lodging-fixtures.js';
 
 let ctx: TestContext;
 let hotel: string;
-beforeAll(async () => {
-  ctx = await createTestContext();
-  hotel = await newHotel(ctx);
-});
+beforeAll(async () => ({ ctx, hotel } = await hotelContext()));
 afterAll(async () => ctx.close());
 
 const db = () => ctx.database.db;

@@ -2,6 +2,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
+import { jsonCall, type Json } from '../../../helpers/http.js';
+import { stockSnapshot } from '../../../helpers/retail-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -9,30 +11,8 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-type Json = Record<string, unknown>;
-const call = async (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
-  payload?: unknown,
-  headers?: Record<string, string>,
-) => {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    ...(payload !== undefined ? { payload: payload as Json } : {}),
-    ...(headers ? { headers } : {}),
-  });
-  return { status: res.statusCode, body: res.body === '' ? undefined : res.json<unknown>() };
-};
-
-/** Everything stored about stock, to show that a refused request changed nothing. */
-async function snapshot(): Promise<unknown> {
-  const { rows } = await sql`
-    select (select coalesce(json_agg(i order by i.id), '[]') from inventory.stock_item i) as items,
-           (select count(*) from inventory.stock_movement) as movements,
-           (select count(*) from inventory.hold) as holds`.execute(ctx.database.db);
-  return rows[0];
-}
+const call = jsonCall<unknown>(() => ctx);
+const snapshot = () => stockSnapshot(ctx.database.db);
 
 const ITEM_KEYS = ['available_qty', 'created_at', 'id', 'product_id', 'product_name', 'quantity', 'reserved_qty', 'updated_at'];
 

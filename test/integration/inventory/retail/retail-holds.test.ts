@@ -5,6 +5,7 @@ import { sweepExpiredHolds } from '../../../../src/services/inventory/holds/hold
 import type { InventoryDb } from '../../../../src/services/inventory/inventory.tables.js';
 import { inventoryHoldKinds } from '../../../../src/services/inventory/inventory.service-module.js';
 import { createTestContext, type TestContext } from '../../../helpers/context.js';
+import { jsonCall, type Json } from '../../../helpers/http.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -17,21 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => ctx.close());
 
-type Json = Record<string, unknown>;
-const call = async (
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-  url: string,
-  payload?: unknown,
-  headers?: Record<string, string>,
-) => {
-  const res = await ctx.app.inject({
-    method,
-    url,
-    ...(payload !== undefined ? { payload: payload as Json } : {}),
-    ...(headers ? { headers } : {}),
-  });
-  return { status: res.statusCode, body: res.body === '' ? undefined : res.json<Json>() };
-};
+const call = jsonCall(() => ctx);
 const item = async (productId: string) => (await call('GET', `/api/v1/stock/${productId}`)).body!;
 const newItem = async (productId: string, quantity: number, venueId?: string) => {
   const res = await call('POST', '/api/v1/stock', {

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect } from 'vitest';
-import type { AnyDB } from '../../../../src/platform/db/database.js';
-import type { TestContext } from '../../../helpers/context.js';
+import type { AnyDB } from '../../src/platform/db/database.js';
+import { createTestContext, type TestContext, type TestContextOptions } from './context.js';
 
 export async function newHotel(ctx: TestContext, overrides: Record<string, unknown> = {}): Promise<string> {
   const id = (overrides.id as string | undefined) ?? `h-${randomUUID().slice(0, 8)}`;
@@ -17,6 +17,15 @@ export async function newHotel(ctx: TestContext, overrides: Record<string, unkno
   });
   expect(res.statusCode, res.body).toBe(201);
   return id;
+}
+
+/**
+ * What most lodging test files start from: a context of their own with one hotel in it. The file
+ * closes the context after its tests: `afterAll(() => ctx.close())`.
+ */
+export async function hotelContext(options: TestContextOptions = {}): Promise<{ ctx: TestContext; hotel: string }> {
+  const ctx = await createTestContext(options);
+  return { ctx, hotel: await newHotel(ctx) };
 }
 
 export interface RoomTypeOptions {
