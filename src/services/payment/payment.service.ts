@@ -100,7 +100,7 @@ export interface CreateIntentInput {
   readonly metadata?: Record<string, unknown>;
 }
 
-export function createIntent<R>(ctx: PaymentContext, input: CreateIntentInput, out: Output<PaymentIntent, R>): Promise<Answer<R>> {
+export async function createIntent<R>(ctx: PaymentContext, input: CreateIntentInput, out: Output<PaymentIntent, R>): Promise<Answer<R>> {
   return runOnce(paymentKeys(ctx), onceKey(out.key, input), out.render, async (trx, now) => {
     if (!SUPPORTED_CURRENCIES.has(input.currency)) {
       throw paymentError('CURRENCY_NOT_SUPPORTED', `${input.currency} is not an ISO 4217 currency code.`, { currency: input.currency });
@@ -135,7 +135,12 @@ export async function findIntents(ctx: PaymentContext, filter: { bookingId?: str
  * amount, ledger `authorization`. Declined → 402 PAYMENT_DECLINED; the intent keeps the decline and
  * stays `requires_payment_method`.
  */
-export function authorizeIntent<R>(ctx: PaymentContext, id: string, card: CardDetails, out: Output<PaymentIntent, R>): Promise<Answer<R>> {
+export async function authorizeIntent<R>(
+  ctx: PaymentContext,
+  id: string,
+  card: CardDetails,
+  out: Output<PaymentIntent, R>,
+): Promise<Answer<R>> {
   // The fingerprint of the request knows the card only by its truncation (first six, last four).
   const request = { card: cardFingerprintPart(card) };
   return runOnce(paymentKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
@@ -185,7 +190,7 @@ export function authorizeIntent<R>(ctx: PaymentContext, id: string, card: CardDe
  * Captures `amount` (default: everything capturable) → `succeeded`; a smaller amount releases the rest
  * of the authorization, as card processors do (ledger `capture` + `authorization_release`).
  */
-export function captureIntent<R>(
+export async function captureIntent<R>(
   ctx: PaymentContext,
   id: string,
   amount: number | undefined,
@@ -225,7 +230,7 @@ export function captureIntent<R>(
  * Cancels an intent that was not captured; an authorization is voided at the provider and released in
  * the ledger. Canceling a canceled intent answers it as it is (a retried compensation succeeds).
  */
-export function cancelIntent<R>(
+export async function cancelIntent<R>(
   ctx: PaymentContext,
   id: string,
   reason: string | undefined,
@@ -264,7 +269,7 @@ export function cancelIntent<R>(
  * partial refunds are allowed; one that would take the total past what was captured is refused (400)
  * and changes nothing.
  */
-export function refundIntent<R>(
+export async function refundIntent<R>(
   ctx: PaymentContext,
   id: string,
   input: { amount?: number; reason?: string },

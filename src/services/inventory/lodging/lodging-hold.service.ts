@@ -64,7 +64,7 @@ export async function holdStay(
  * Creates a lodging hold in one transaction. With a key (scope LODGING_HOLD_SCOPE) it takes effect
  * once per key: a retry replays the stored answer, a refusal included; without one it runs once per call.
  */
-export function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
+export async function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
   requireStay(req.checkIn, req.checkOut);
   const request = {
     room_type_id: req.roomTypeId,
