@@ -30,7 +30,7 @@ export function replies<S extends Record<number, unknown>>(success: S) {
   };
 }
 
-/** The Idempotency-Key header (Stripe semantics; see platform/db/idempotency.ts). */
+/** The Idempotency-Key header (Stripe semantics; see platform/idempotency/once.ts). */
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Makes a retried request take effect once.' })),
 });

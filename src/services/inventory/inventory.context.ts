@@ -1,7 +1,8 @@
 import type { Clock } from '../../platform/clock.js';
+import type { OnceStore } from '../../platform/idempotency/once.js';
 import type { Scheduler } from '../../platform/jobs/scheduler.js';
 import type { HoldKinds } from './holds/hold.kinds.js';
-import type { InventoryDb } from './inventory.tables.js';
+import type { InventoryDB, InventoryDb } from './inventory.tables.js';
 
 /** What the inventory service's use-cases and routes are given. */
 export interface InventoryContext {
@@ -12,4 +13,9 @@ export interface InventoryContext {
   readonly idempotencyTtlMs: number;
   /** Parts add their scheduled jobs here (run once across processes, and once at start-up). */
   readonly scheduler: Scheduler;
+}
+
+/** Where inventory keeps its idempotency keys (`inventory.idempotency_key`). */
+export function inventoryKeys(ctx: InventoryContext): OnceStore<InventoryDB> {
+  return { db: ctx.db, schema: 'inventory', clock: ctx.clock, ttlMs: ctx.idempotencyTtlMs };
 }

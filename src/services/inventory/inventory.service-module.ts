@@ -3,7 +3,7 @@
  * can be sold. Composes its parts (lodging, dining, retail) over one schema and one hold lifecycle.
  */
 import type { Migration } from 'kysely';
-import { purgeExpiredKeys } from '../../platform/db/idempotency.js';
+import { purgeExpiredKeys } from '../../platform/idempotency/idempotency-key.repository.js';
 import type { ServiceModule } from '../../platform/http/app.js';
 import { diningPart } from './dining/dining.part.js';
 import type { HoldKindHandler } from './holds/hold.kinds.js';

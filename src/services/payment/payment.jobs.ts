@@ -1,5 +1,5 @@
 /** The payment service's scheduled jobs (run once across replicas by the platform scheduler). */
-import { purgeExpiredKeys } from '../../platform/db/idempotency.js';
+import { purgeExpiredKeys } from '../../platform/idempotency/idempotency-key.repository.js';
 import type { Job } from '../../platform/jobs/scheduler.js';
 import type { PaymentContext } from './payment.service.js';
 

@@ -1,7 +1,10 @@
 /** /api/v1/payments: HTTP in, use-case calls, HTTP out. Every mutation takes an Idempotency-Key. */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
+import { headerKeyOf, sendOnce } from '../../platform/http/idempotent.js';
 import { ErrorReply, IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
+import { scopedKey, type Output } from '../../platform/idempotency/once.js';
+import type { PaymentIntent, Refund } from './payment.model.js';
 import {
   AuthorizeBody,
   CancelBody,
@@ -15,6 +18,9 @@ import {
   RefundBody,
   RefundList,
   RefundReply,
+  intentToReply,
+  ledgerToReply,
+  refundToReply,
 } from './payment.schemas.js';
 import {
   authorizeIntent,
@@ -26,33 +32,23 @@ import {
   getLedger,
   getRefunds,
   refundIntent,
-  type Idempotency,
-  type Outcome,
   type PaymentContext,
-  wasReplayed,
 } from './payment.service.js';
 
 const tags = ['payment'];
 /** The booking saga (service) and back-office staff (admin) move money; nobody else. */
 const roles = ['service', 'admin'] as const;
 
-function idempotency(request: FastifyRequest): Idempotency {
-  const header = request.headers['idempotency-key'];
-  const key = Array.isArray(header) ? header[0] : header;
-  return key === undefined || key === '' ? {} : { key };
+/** The caller's key, scoped per principal, operation and intent (every caller is anonymous until the gateway names one). */
+const keyOf = (request: FastifyRequest, operation: string) => scopedKey(`anonymous:payment.${operation}`, headerKeyOf(request));
+
+/** An intent answered with `status`, once per the request's key for `operation`. */
+function intentOutput(request: FastifyRequest, operation: string, status: number): Output<PaymentIntent, IntentReply> {
+  return { render: (intent) => ({ status, body: intentToReply(intent) }), key: keyOf(request, operation) };
 }
 
-/** Sends a mutation's answer; a replayed one (success or refusal) says so in `idempotent-replayed`. */
-async function send<B>(reply: FastifyReply, run: () => Promise<Outcome<B>>) {
-  let outcome: Outcome<B>;
-  try {
-    outcome = await run();
-  } catch (err) {
-    if (wasReplayed(err)) void reply.header('idempotent-replayed', 'true');
-    throw err;
-  }
-  if (outcome.replayed) void reply.header('idempotent-replayed', 'true');
-  return reply.status(outcome.status).send(outcome.body);
+function refundOutput(request: FastifyRequest, operation: string): Output<Refund, RefundReply> {
+  return { render: (refund) => ({ status: 201, body: refundToReply(refund) }), key: keyOf(request, operation) };
 }
 
 export function paymentRoutes(app: App, ctx: PaymentContext): void {
@@ -76,11 +72,11 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      return send(reply, () =>
+      return sendOnce(reply, () =>
         createIntent(
           ctx,
           { amount: b.amount, currency: b.currency, bookingId: b.booking_id, description: b.description, metadata: b.metadata },
-          idempotency(request),
+          intentOutput(request, 'create', 201),
         ),
       );
     },
@@ -97,7 +93,9 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request) => ({ intents: await findIntents(ctx, { bookingId: request.query.booking_id, limit: request.query.limit ?? 100 }) }),
+    async (request) => ({
+      intents: (await findIntents(ctx, { bookingId: request.query.booking_id, limit: request.query.limit ?? 100 })).map(intentToReply),
+    }),
   );
 
   app.get(
@@ -106,7 +104,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       schema: { tags, summary: 'Read a payment intent', params: IntentParams, response: replies({ 200: IntentReply }) },
       config: { roles },
     },
-    async (request) => getIntent(ctx, request.params.intent_id),
+    async (request) => intentToReply(await getIntent(ctx, request.params.intent_id)),
   );
 
   app.post(
@@ -126,7 +124,8 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     async (request, reply) => {
       const pm = request.body.payment_method;
       const card = { number: pm.card_number, expMonth: pm.exp_month, expYear: pm.exp_year, cvc: pm.cvc };
-      return send(reply, () => authorizeIntent(ctx, request.params.intent_id, card, idempotency(request)));
+      const id = request.params.intent_id;
+      return sendOnce(reply, () => authorizeIntent(ctx, id, card, intentOutput(request, `authorize:${id}`, 200)));
     },
   );
 
@@ -143,7 +142,10 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, () => captureIntent(ctx, request.params.intent_id, request.body.amount, idempotency(request))),
+    async (request, reply) => {
+      const id = request.params.intent_id;
+      return sendOnce(reply, () => captureIntent(ctx, id, request.body.amount, intentOutput(request, `capture:${id}`, 200)));
+    },
   );
 
   app.post(
@@ -159,7 +161,10 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request, reply) => send(reply, () => cancelIntent(ctx, request.params.intent_id, request.body.reason, idempotency(request))),
+    async (request, reply) => {
+      const id = request.params.intent_id;
+      return sendOnce(reply, () => cancelIntent(ctx, id, request.body.reason, intentOutput(request, `cancel:${id}`, 200)));
+    },
   );
 
   app.post(
@@ -175,10 +180,11 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request, reply) =>
-      send(reply, () =>
-        refundIntent(ctx, request.params.intent_id, { amount: request.body.amount, reason: request.body.reason }, idempotency(request)),
-      ),
+    async (request, reply) => {
+      const id = request.params.intent_id;
+      const { amount, reason } = request.body;
+      return sendOnce(reply, () => refundIntent(ctx, id, { amount, reason }, refundOutput(request, `refund:${id}`)));
+    },
   );
 
   app.get(
@@ -187,7 +193,7 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       schema: { tags, summary: 'The refunds of an intent, oldest first', params: IntentParams, response: replies({ 200: RefundList }) },
       config: { roles },
     },
-    async (request) => ({ refunds: await getRefunds(ctx, request.params.intent_id) }),
+    async (request) => ({ refunds: (await getRefunds(ctx, request.params.intent_id)).map(refundToReply) }),
   );
 
   app.get(
@@ -201,6 +207,9 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       },
       config: { roles },
     },
-    async (request) => getLedger(ctx, request.params.intent_id),
+    async (request) => {
+      const l = await getLedger(ctx, request.params.intent_id);
+      return ledgerToReply(l.intent, l.entries, l.totals, l.balanced);
+    },
   );
 }

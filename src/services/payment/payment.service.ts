@@ -1,6 +1,6 @@
 /**
  * Payment use-cases. Each mutation is one local transaction, run once per idempotency key
- * (`runLocal`, scope `anonymous:payment.<op>:<intent id>`), in this order:
+ * (platform `runOnce`; the routes scope keys as `anonymous:payment.<op>:<intent id>`), in this order:
  *
  *   read the intent → decide (state table, amounts; refusals say why)
  *   → conditional UPDATE guarded by status and version, or by the amount still available
@@ -11,16 +11,17 @@
  *
  * A refusal (4xx) rolls everything back and is stored as the key's answer; a decline is not a
  * refusal of the request: the intent records it (it stays `requires_payment_method`), the transaction
- * commits, and the 402 is the stored answer.
+ * commits (a `CommittedRefusal`), and the 402 is the stored answer.
+ *
+ * Use-cases return domain values (intents, refunds, a ledger); the routes render them.
  */
 import type { Clock } from '../../platform/clock.js';
-import { isStoredError, runLocal } from '../../platform/db/idempotency.js';
 import { AppError } from '../../platform/errors.js';
-import { errorBody } from '../../platform/http/error-handler.js';
+import { CommittedRefusal, onceKey, runOnce, type Answer, type OnceStore, type Output } from '../../platform/idempotency/once.js';
 import { insertLedgerEntries, listLedger, totalsOf } from './ledger.repository.js';
 import { cardFingerprintPart, summarizeCard, type CardDetails } from './payment.card.js';
 import { paymentError } from './payment.errors.js';
-import { formatMoney, ledgerBalances, type PaymentIntent } from './payment.model.js';
+import { formatMoney, ledgerBalances, type LedgerEntry, type LedgerTotals, type PaymentIntent, type Refund } from './payment.model.js';
 import {
   addRefunded,
   claimForAuthorization,
@@ -36,9 +37,8 @@ import {
   newRefundId,
   settleAuthorization,
 } from './payment.repository.js';
-import { intentToReply, ledgerToReply, refundToReply, type IntentReply, type LedgerReply, type RefundReply } from './payment.schemas.js';
 import { canTransition, statusesLeadingTo, type IntentStatus } from './payment.states.js';
-import type { PaymentDb, PaymentTrx } from './payment.tables.js';
+import type { PaymentDB, PaymentDb, PaymentTrx } from './payment.tables.js';
 import type { PaymentProvider } from './providers/payment.provider.js';
 
 export interface PaymentContext {
@@ -49,50 +49,13 @@ export interface PaymentContext {
   readonly log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
-/** The caller's idempotency key, if any (without one, a retry acts again). */
-export interface Idempotency {
-  readonly key?: string;
+/** Where payment keeps its idempotency keys (`payment.idempotency_key`). */
+function paymentKeys(ctx: PaymentContext): OnceStore<PaymentDB> {
+  return { db: ctx.db, schema: 'payment', clock: ctx.clock, ttlMs: ctx.idempotencyTtlMs };
 }
-
-export interface Outcome<B> {
-  readonly status: number;
-  readonly body: B;
-  /** This answer was stored by an earlier request with the same key. */
-  readonly replayed: boolean;
-}
-
-type Effect<B> = (trx: PaymentTrx, now: Date) => Promise<{ status: number; body: B | ErrorBody }>;
-type ErrorBody = ReturnType<typeof errorBody>;
 
 /** How many times an operation re-reads an intent that a concurrent operation changed under it. */
 const MAX_ATTEMPTS = 5;
-
-async function once<B>(ctx: PaymentContext, scope: string, idem: Idempotency, request: unknown, effect: Effect<B>): Promise<Outcome<B>> {
-  const now = ctx.clock.now();
-  const outcome =
-    idem.key === undefined
-      ? { ...(await ctx.db.transaction().execute((trx) => effect(trx, now))), replayed: false }
-      : await runLocal<B | ErrorBody>(
-          ctx.db,
-          'payment',
-          { scope: `anonymous:${scope}`, key: idem.key, request, now, ttlMs: ctx.idempotencyTtlMs },
-          (trx) => effect(trx as unknown as PaymentTrx, now),
-        );
-  // A refusal committed as an answer (a decline), or replayed from the key: raise it as it was first raised.
-  if (isStoredError(outcome.body)) {
-    const err = new AppError(outcome.body.error.code, outcome.body.error.message, outcome.body.error.details);
-    if (outcome.replayed) replayedErrors.add(err);
-    throw err;
-  }
-  return outcome as Outcome<B>;
-}
-
-const replayedErrors = new WeakSet<Error>();
-
-/** Whether a refusal was replayed from an earlier request with the same idempotency key. */
-export function wasReplayed(err: unknown): boolean {
-  return err instanceof Error && replayedErrors.has(err);
-}
 
 function notFound(id: string): AppError {
   return paymentError('PAYMENT_INTENT_NOT_FOUND', `No payment intent has id ${id}.`, { intent_id: id });
@@ -137,12 +100,12 @@ export interface CreateIntentInput {
   readonly metadata?: Record<string, unknown>;
 }
 
-export async function createIntent(ctx: PaymentContext, input: CreateIntentInput, idem: Idempotency): Promise<Outcome<IntentReply>> {
-  return once<IntentReply>(ctx, 'payment.create', idem, input, async (trx, now) => {
+export async function createIntent<R>(ctx: PaymentContext, input: CreateIntentInput, out: Output<PaymentIntent, R>): Promise<Answer<R>> {
+  return runOnce(paymentKeys(ctx), onceKey(out.key, input), out.render, async (trx, now) => {
     if (!SUPPORTED_CURRENCIES.has(input.currency)) {
       throw paymentError('CURRENCY_NOT_SUPPORTED', `${input.currency} is not an ISO 4217 currency code.`, { currency: input.currency });
     }
-    const intent = await insertIntent(trx, {
+    return insertIntent(trx, {
       id: newIntentId(),
       status: 'requires_payment_method',
       amount: input.amount,
@@ -154,18 +117,17 @@ export async function createIntent(ctx: PaymentContext, input: CreateIntentInput
       created_at: now,
       updated_at: now,
     });
-    return { status: 201, body: intentToReply(intent) };
   });
 }
 
-export async function getIntent(ctx: PaymentContext, id: string): Promise<IntentReply> {
+export async function getIntent(ctx: PaymentContext, id: string): Promise<PaymentIntent> {
   const intent = await findIntent(ctx.db, id);
   if (intent === undefined) throw notFound(id);
-  return intentToReply(intent);
+  return intent;
 }
 
-export async function findIntents(ctx: PaymentContext, filter: { bookingId?: string; limit: number }): Promise<IntentReply[]> {
-  return (await listIntents(ctx.db, filter)).map(intentToReply);
+export async function findIntents(ctx: PaymentContext, filter: { bookingId?: string; limit: number }): Promise<PaymentIntent[]> {
+  return listIntents(ctx.db, filter);
 }
 
 /**
@@ -173,15 +135,15 @@ export async function findIntents(ctx: PaymentContext, filter: { bookingId?: str
  * amount, ledger `authorization`. Declined → 402 PAYMENT_DECLINED; the intent keeps the decline and
  * stays `requires_payment_method`.
  */
-export async function authorizeIntent(
+export async function authorizeIntent<R>(
   ctx: PaymentContext,
   id: string,
   card: CardDetails,
-  idem: Idempotency,
-): Promise<Outcome<IntentReply>> {
+  out: Output<PaymentIntent, R>,
+): Promise<Answer<R>> {
   // The fingerprint of the request knows the card only by its truncation (first six, last four).
   const request = { card: cardFingerprintPart(card) };
-  return once<IntentReply>(ctx, `payment.authorize:${id}`, idem, request, async (trx, now) => {
+  return runOnce(paymentKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const operationId = newOperationId();
     return onFreshIntent(trx, id, async (intent) => {
       if (!canTransition(intent.status, 'requires_capture')) {
@@ -201,8 +163,10 @@ export async function authorizeIntent(
       if (result.outcome === 'declined') {
         await settleAuthorization(trx, claimed, { approved: false, declineCode: result.declineCode, message: result.message });
         ctx.log?.info({ intent_id: id, decline_code: result.declineCode }, 'card declined');
-        const declined = paymentError('PAYMENT_DECLINED', result.message, { decline_code: result.declineCode, message: result.message });
-        return { status: declined.status, body: errorBody(declined) };
+        // The decline stays recorded on the intent: the refusal commits with it.
+        return new CommittedRefusal(
+          paymentError('PAYMENT_DECLINED', result.message, { decline_code: result.declineCode, message: result.message }),
+        );
       }
       const authorized = await settleAuthorization(trx, claimed, { approved: true, reference: result.reference, at: now });
       await insertLedgerEntries(trx, [
@@ -212,12 +176,12 @@ export async function authorizeIntent(
           amount: intent.amount,
           currency: intent.currency,
           operationId,
-          idempotencyKey: idem.key ?? null,
+          idempotencyKey: out.key?.key ?? null,
           providerReference: result.reference,
           at: now,
         },
       ]);
-      return { status: 200, body: intentToReply(authorized) };
+      return authorized;
     });
   });
 }
@@ -226,13 +190,13 @@ export async function authorizeIntent(
  * Captures `amount` (default: everything capturable) → `succeeded`; a smaller amount releases the rest
  * of the authorization, as card processors do (ledger `capture` + `authorization_release`).
  */
-export async function captureIntent(
+export async function captureIntent<R>(
   ctx: PaymentContext,
   id: string,
   amount: number | undefined,
-  idem: Idempotency,
-): Promise<Outcome<IntentReply>> {
-  return once<IntentReply>(ctx, `payment.capture:${id}`, idem, { amount: amount ?? null }, async (trx, now) => {
+  out: Output<PaymentIntent, R>,
+): Promise<Answer<R>> {
+  return runOnce(paymentKeys(ctx), onceKey(out.key, { amount: amount ?? null }), out.render, async (trx, now) => {
     const operationId = newOperationId();
     return onFreshIntent(trx, id, async (intent) => {
       if (!canTransition(intent.status, 'succeeded')) {
@@ -252,12 +216,12 @@ export async function captureIntent(
       const { reference: captureRef } = await atProvider(ctx, 'capture', () =>
         ctx.provider.capture({ operationId, reference, amount: toCapture, currency: intent.currency }),
       );
-      const base = { intentId: id, currency: intent.currency, operationId, idempotencyKey: idem.key ?? null, at: now };
+      const base = { intentId: id, currency: intent.currency, operationId, idempotencyKey: out.key?.key ?? null, at: now };
       await insertLedgerEntries(trx, [
         { ...base, kind: 'capture', amount: toCapture, providerReference: captureRef },
         { ...base, kind: 'authorization_release', amount: intent.amountCapturable - toCapture, providerReference: reference },
       ]);
-      return { status: 200, body: intentToReply(captured) };
+      return captured;
     });
   });
 }
@@ -266,16 +230,16 @@ export async function captureIntent(
  * Cancels an intent that was not captured; an authorization is voided at the provider and released in
  * the ledger. Canceling a canceled intent answers it as it is (a retried compensation succeeds).
  */
-export async function cancelIntent(
+export async function cancelIntent<R>(
   ctx: PaymentContext,
   id: string,
   reason: string | undefined,
-  idem: Idempotency,
-): Promise<Outcome<IntentReply>> {
-  return once<IntentReply>(ctx, `payment.cancel:${id}`, idem, { reason: reason ?? null }, async (trx, now) => {
+  out: Output<PaymentIntent, R>,
+): Promise<Answer<R>> {
+  return runOnce(paymentKeys(ctx), onceKey(out.key, { reason: reason ?? null }), out.render, async (trx, now) => {
     const operationId = newOperationId();
     return onFreshIntent(trx, id, async (intent) => {
-      if (intent.status === 'canceled') return { status: 200, body: intentToReply(intent) };
+      if (intent.status === 'canceled') return intent;
       if (!canTransition(intent.status, 'canceled')) throw invalidState(intent, 'cancel', stateMessage(intent, 'cancel'));
       const canceled = await markCanceled(trx, intent, reason ?? null, now);
       if (canceled === undefined) return undefined;
@@ -289,13 +253,13 @@ export async function cancelIntent(
             amount: intent.amountCapturable,
             currency: intent.currency,
             operationId,
-            idempotencyKey: idem.key ?? null,
+            idempotencyKey: out.key?.key ?? null,
             providerReference: reference,
             at: now,
           },
         ]);
       }
-      return { status: 200, body: intentToReply(canceled) };
+      return canceled;
     });
   });
 }
@@ -305,14 +269,14 @@ export async function cancelIntent(
  * partial refunds are allowed; one that would take the total past what was captured is refused (400)
  * and changes nothing.
  */
-export async function refundIntent(
+export async function refundIntent<R>(
   ctx: PaymentContext,
   id: string,
   input: { amount?: number; reason?: string },
-  idem: Idempotency,
-): Promise<Outcome<RefundReply>> {
+  out: Output<Refund, R>,
+): Promise<Answer<R>> {
   const request = { amount: input.amount ?? null, reason: input.reason ?? null };
-  return once<RefundReply>(ctx, `payment.refund:${id}`, idem, request, async (trx, now) => {
+  return runOnce(paymentKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const operationId = newOperationId();
     return onFreshIntent(trx, id, async (intent) => {
       if (intent.status !== 'succeeded') {
@@ -347,7 +311,7 @@ export async function refundIntent(
         reason: input.reason ?? null,
         provider_reference: reference,
         operation_id: operationId,
-        idempotency_key: idem.key ?? null,
+        idempotency_key: out.key?.key ?? null,
         created_at: now,
       });
       await insertLedgerEntries(trx, [
@@ -357,24 +321,31 @@ export async function refundIntent(
           amount: toRefund,
           currency: intent.currency,
           operationId,
-          idempotencyKey: idem.key ?? null,
+          idempotencyKey: out.key?.key ?? null,
           refundId: refund.id,
           providerReference: reference,
           at: now,
         },
       ]);
-      return { status: 201, body: refundToReply(refund) };
+      return refund;
     });
   });
 }
 
-export async function getRefunds(ctx: PaymentContext, id: string): Promise<RefundReply[]> {
+export async function getRefunds(ctx: PaymentContext, id: string): Promise<Refund[]> {
   if ((await findIntent(ctx.db, id)) === undefined) throw notFound(id);
-  return (await listRefunds(ctx.db, id)).map(refundToReply);
+  return listRefunds(ctx.db, id);
 }
 
-/** The intent's ledger, its totals and whether they agree with the intent (one snapshot). */
-export async function getLedger(ctx: PaymentContext, id: string): Promise<LedgerReply> {
+/** An intent's ledger as of one snapshot: its entries, their totals and whether they agree with the intent. */
+export interface Ledger {
+  readonly intent: PaymentIntent;
+  readonly entries: readonly LedgerEntry[];
+  readonly totals: LedgerTotals;
+  readonly balanced: boolean;
+}
+
+export async function getLedger(ctx: PaymentContext, id: string): Promise<Ledger> {
   return ctx.db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -385,7 +356,7 @@ export async function getLedger(ctx: PaymentContext, id: string): Promise<Ledger
       const refunds = await listRefunds(trx, id);
       const totals = totalsOf(entries);
       const refundsTotal = refunds.reduce((s, r) => s + r.amount, 0);
-      return ledgerToReply(intent, entries, totals, ledgerBalances(intent, totals, refundsTotal));
+      return { intent, entries, totals, balanced: ledgerBalances(intent, totals, refundsTotal) };
     });
 }
 

@@ -1,11 +1,11 @@
 /**
  * What the pricing use-cases need, and how a mutating use-case runs: one transaction, once per
- * Idempotency-Key when the caller sent one (platform `runLocal`: a duplicate waits and replays the
+ * Idempotency-Key when the caller sent one (platform `runOnce`: a duplicate waits and replays the
  * stored answer, a refusal included; the same key with another request is 422).
  */
-import { isStoredError, runLocal } from '../../platform/db/idempotency.js';
 import type { Clock } from '../../platform/clock.js';
-import { AppError } from '../../platform/errors.js';
+import type { AppError } from '../../platform/errors.js';
+import { runOnce, type Answer as OnceAnswer, type OnceKey } from '../../platform/idempotency/once.js';
 import type { PricingDb, PricingTrx } from './pricing.tables.js';
 
 export interface PricingContext {
@@ -15,11 +15,7 @@ export interface PricingContext {
 }
 
 /** An Idempotency-Key, the scope it lives in (principal:operation[:resource]) and the request it names. */
-export interface Once {
-  readonly scope: string;
-  readonly key: string;
-  readonly request: unknown;
-}
+export type Once = OnceKey;
 
 /** How the caller wants a use-case's result: rendered for its surface, with which status, keyed or not. */
 export interface Output<T, B> {
@@ -28,31 +24,16 @@ export interface Output<T, B> {
   readonly once?: Once | undefined;
 }
 
-export interface Answer<B> {
-  readonly status: number;
-  readonly body: B;
-  readonly replayed: boolean;
-}
+export type Answer<B> = OnceAnswer<B>;
 
 /** Runs `effect` in one transaction (once per key), returning its rendered answer. */
-export async function runUseCase<T, B>(
+export function runUseCase<T, B>(
   ctx: PricingContext,
   out: Output<T, B>,
   effect: (trx: PricingTrx, now: Date) => Promise<T>,
 ): Promise<Answer<B>> {
-  const now = ctx.clock.now();
-  if (out.once === undefined) {
-    const value = await ctx.db.transaction().execute((trx) => effect(trx, now));
-    return { status: out.status, body: out.render(value), replayed: false };
-  }
-  const stored = await runLocal<unknown>(
-    ctx.db,
-    'pricing',
-    { scope: out.once.scope, key: out.once.key, request: out.once.request, now, ttlMs: ctx.idempotencyTtlMs },
-    async (trx) => ({ status: out.status, body: out.render(await effect(trx as unknown as PricingTrx, now)) }),
-  );
-  if (isStoredError(stored.body)) throw new AppError(stored.body.error.code, stored.body.error.message, stored.body.error.details);
-  return { status: stored.status, body: stored.body as B, replayed: stored.replayed };
+  const store = { db: ctx.db, schema: 'pricing', clock: ctx.clock, ttlMs: ctx.idempotencyTtlMs };
+  return runOnce(store, out.once, (value: T) => ({ status: out.status, body: out.render(value) }), effect);
 }
 
 /** The SQLSTATE of a database error (23505 unique, 23503 foreign key, 23P01 exclusion, 23514 check). */

@@ -4,7 +4,7 @@
  * Integer minor units everywhere, rounded half up on the minor unit (money.ts). It reads no other
  * service's tables: venue and room type ids are references the callers vouch for.
  */
-import { purgeExpiredKeys } from '../../platform/db/idempotency.js';
+import { purgeExpiredKeys } from '../../platform/idempotency/idempotency-key.repository.js';
 import type { ServiceModule } from '../../platform/http/app.js';
 import { adminRoutes } from './admin/resources.routes.js';
 import * as createRatePlansRules from './migrations/2026_11_25_160000_create_rate_plans_rules.js';

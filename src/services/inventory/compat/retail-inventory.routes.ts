@@ -11,6 +11,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppError } from '../../../platform/errors.js';
 import { detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
 import type { App } from '../../../platform/http/app.js';
+import { sendAnswer } from '../../../platform/http/idempotent.js';
+import { scopedKey } from '../../../platform/idempotency/once.js';
 import { IdempotencyHeaders } from '../../../platform/http/schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
 import type { StockErrorCode } from '../retail/stock.errors.js';
@@ -37,7 +39,7 @@ import {
   reduceStock,
   restockStock,
   updateStock,
-  type IdempotencyKey,
+  type StockItem,
 } from '../retail/stock.service.js';
 
 /** This surface's wording of each stock failure (the details carry the figures, also on a replay). */
@@ -72,9 +74,7 @@ export function retailInventoryDetail(err: AppError): DetailResponse | undefined
   }
 }
 
-function keyed(operation: string, key: string | undefined): IdempotencyKey | undefined {
-  return key === undefined ? undefined : { scope: `anonymous:inventory.stock.${operation}`, key };
-}
+const keyed = (operation: string, key: string | undefined) => scopedKey(`anonymous:inventory.stock.${operation}`, key);
 
 const failures = { 400: DetailReply, 404: DetailReply, 409: DetailReply, 422: DetailReply };
 
@@ -84,6 +84,7 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
     scope.setErrorHandler(detailErrorHandler(retailInventoryDetail));
     const tags = ['inventory'];
     const render = stockItemToInventoryItem;
+    const ok = (item: StockItem) => ({ status: 200, body: render(item) });
 
     scope.post(
       '/api/inventory',
@@ -98,12 +99,14 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
       },
       async (request, reply) => {
         const b = request.body;
-        const answer = await createStock(
-          ctx,
-          { productId: b.product_id, productName: b.product_name, quantity: b.quantity },
-          { render, idempotency: keyed('create', request.headers['idempotency-key']) },
+        return sendAnswer(
+          reply,
+          await createStock(
+            ctx,
+            { productId: b.product_id, productName: b.product_name, quantity: b.quantity },
+            { render: (item) => ({ status: 201, body: render(item) }), key: keyed('create', request.headers['idempotency-key']) },
+          ),
         );
-        return reply.status(201).send(answer.body);
       },
     );
 
@@ -159,12 +162,14 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
       },
       async (request, reply) => {
         const productId = request.params.product_id;
-        const answer = await reduceStock(
-          ctx,
-          { productId, quantity: request.body.quantity },
-          { render, idempotency: keyed(`reduce:${productId}`, request.headers['idempotency-key']) },
+        return sendAnswer(
+          reply,
+          await reduceStock(
+            ctx,
+            { productId, quantity: request.body.quantity },
+            { render: ok, key: keyed(`reduce:${productId}`, request.headers['idempotency-key']) },
+          ),
         );
-        return reply.status(200).send(answer.body);
       },
     );
 
@@ -182,12 +187,14 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
       },
       async (request, reply) => {
         const productId = request.params.product_id;
-        const answer = await restockStock(
-          ctx,
-          { productId, quantity: request.body.quantity },
-          { render, idempotency: keyed(`restock:${productId}`, request.headers['idempotency-key']) },
+        return sendAnswer(
+          reply,
+          await restockStock(
+            ctx,
+            { productId, quantity: request.body.quantity },
+            { render: ok, key: keyed(`restock:${productId}`, request.headers['idempotency-key']) },
+          ),
         );
-        return reply.status(200).send(answer.body);
       },
     );
 
@@ -205,12 +212,14 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
       },
       async (request, reply) => {
         const productId = request.params.product_id;
-        const answer = await updateStock(
-          ctx,
-          { productId, productName: request.body.product_name ?? undefined, quantity: request.body.quantity ?? undefined },
-          { render, idempotency: keyed(`update:${productId}`, request.headers['idempotency-key']) },
+        return sendAnswer(
+          reply,
+          await updateStock(
+            ctx,
+            { productId, productName: request.body.product_name ?? undefined, quantity: request.body.quantity ?? undefined },
+            { render: ok, key: keyed(`update:${productId}`, request.headers['idempotency-key']) },
+          ),
         );
-        return reply.status(200).send(answer.body);
       },
     );
 
@@ -227,11 +236,13 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
       },
       async (request, reply) => {
         const productId = request.params.product_id;
-        const answer = await deleteStock(ctx, productId, {
-          render: (item) => ({ message: `Inventory for product ${item.productId} deleted successfully` }),
-          idempotency: keyed(`delete:${productId}`, request.headers['idempotency-key']),
-        });
-        return reply.status(200).send(answer.body);
+        return sendAnswer(
+          reply,
+          await deleteStock(ctx, productId, {
+            render: (item) => ({ status: 200, body: { message: `Inventory for product ${item.productId} deleted successfully` } }),
+            key: keyed(`delete:${productId}`, request.headers['idempotency-key']),
+          }),
+        );
       },
     );
   });

@@ -146,8 +146,12 @@ export async function loadDiningDemo(deps: ServiceDeps): Promise<void> {
   ];
   for (const [venueId, date, time, partySize] of seatings) {
     try {
-      const held = await holdTable(ctx, { venueId, date, time, partySize, ttlSeconds: 900 }, undefined);
-      await confirmHold(ctx.db, ctx.holdKinds, (held.body as { id: string }).id, now);
+      const held = await holdTable(
+        ctx,
+        { venueId, date, time, partySize, ttlSeconds: 900 },
+        { render: (hold) => ({ status: 201, body: hold }) },
+      );
+      await confirmHold(ctx.db, ctx.holdKinds, held.body.id, now);
     } catch (err) {
       if (!isAppError(err) || err.status >= 500) throw err;
     }

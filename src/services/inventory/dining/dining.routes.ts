@@ -4,8 +4,10 @@
  */
 import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
+import { sendOnce } from '../../../platform/http/idempotent.js';
 import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
-import { HoldReply } from '../holds/hold.schemas.js';
+import { scopedKey } from '../../../platform/idempotency/once.js';
+import { HoldReply, holdToReply } from '../holds/hold.schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
 import { DEFAULT_BUFFER_MINUTES, DEFAULT_SLOT_MINUTES } from './dining.settings.js';
@@ -25,7 +27,16 @@ import {
   UpdateTableBody,
   VenueParams,
 } from './dining.schemas.js';
-import { addTable, changeTable, dayAvailability, getDiningSettings, holdTable, putDiningSettings, venueTables } from './dining.service.js';
+import {
+  addTable,
+  changeTable,
+  dayAvailability,
+  DINING_HOLD_SCOPE,
+  getDiningSettings,
+  holdTable,
+  putDiningSettings,
+  venueTables,
+} from './dining.service.js';
 import { readInterval, weekdayNumber, type OpeningInterval } from './slots.js';
 import { platformError } from '../../../platform/errors.js';
 
@@ -202,21 +213,24 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const result = await holdTable(
-        ctx,
-        {
-          venueId: b.venue_id,
-          date: b.date,
-          time: b.time,
-          partySize: b.party_size,
-          durationMinutes: b.duration_minutes,
-          area: b.area,
-          ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS,
-        },
-        request.headers['idempotency-key'] ?? b.idempotency_key,
+      return sendOnce(reply, () =>
+        holdTable(
+          ctx,
+          {
+            venueId: b.venue_id,
+            date: b.date,
+            time: b.time,
+            partySize: b.party_size,
+            durationMinutes: b.duration_minutes,
+            area: b.area,
+            ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS,
+          },
+          {
+            render: (hold) => ({ status: 201, body: holdToReply(hold) }),
+            key: scopedKey(DINING_HOLD_SCOPE, request.headers['idempotency-key'] ?? b.idempotency_key),
+          },
+        ),
       );
-      if (result.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(result.status as 201).send(result.body as HoldReply);
     },
   );
 }

@@ -13,10 +13,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { isCalendarDate } from '../../../platform/dates.js';
 import { platformError } from '../../../platform/errors.js';
-import { runLocal, type StoredResponse } from '../../../platform/db/idempotency.js';
-import { expireDueHolds, findHold, insertHold } from '../holds/hold.service.js';
-import { holdToReply, type HoldReply } from '../holds/hold.schemas.js';
-import type { InventoryContext } from '../inventory.context.js';
+import { onceKey, runOnce, type Answer, type Output } from '../../../platform/idempotency/once.js';
+import { expireDueHolds, findHold, insertHold, type Hold } from '../holds/hold.service.js';
+import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
 import { inventoryError } from '../inventory.errors.js';
 import type { InventoryExecutor, InventoryTrx, VenueType } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue, type Venue } from '../venues/venue.service.js';
@@ -379,7 +378,7 @@ async function allocateTable(
   throw diningError('ALLOCATION_CONTENDED', `Too many concurrent requests for tables at ${r.date} ${r.time}; retry.`);
 }
 
-async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHoldRequest, now: Date): Promise<HoldReply> {
+async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHoldRequest, now: Date): Promise<Hold> {
   const seating = await planSeating(trx, r, now);
   const pacing = seating.settings.pacingCovers;
   if (pacing !== null) {
@@ -406,29 +405,15 @@ async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHold
   }
   const holdId = await insertHold(trx, { kind: 'dining', venueId: seating.venue.id, ttlSeconds: r.ttlSeconds, now });
   await allocateTable(trx, ctx, seating, holdId, r, now);
-  return holdToReply((await findHold(trx, ctx.holdKinds, holdId))!);
+  return (await findHold(trx, ctx.holdKinds, holdId))!;
 }
 
 export const DINING_HOLD_SCOPE = 'anonymous:inventory.hold.dining';
 
 /**
- * Takes one table for a party as a HELD hold (201). With an idempotency key, the same request is
- * answered once: a retry gets the stored answer (the hold, or the same refusal).
+ * Takes one table for a party as a HELD hold. With a key (scope DINING_HOLD_SCOPE), the same request
+ * is answered once: a retry gets the stored answer (the hold, or the same refusal).
  */
-export async function holdTable(
-  ctx: InventoryContext,
-  r: DiningHoldRequest,
-  idempotencyKey: string | undefined,
-): Promise<StoredResponse<HoldReply | { error: unknown }>> {
-  const now = ctx.clock.now();
-  if (idempotencyKey === undefined) {
-    const body = await ctx.db.transaction().execute((trx) => takeTable(trx, ctx, r, now));
-    return { status: 201, body, replayed: false };
-  }
-  return runLocal<HoldReply | { error: unknown }>(
-    ctx.db,
-    'inventory',
-    { scope: DINING_HOLD_SCOPE, key: idempotencyKey, request: r, now, ttlMs: ctx.idempotencyTtlMs },
-    async (trx) => ({ status: 201, body: await takeTable(trx as InventoryTrx, ctx, r, now) }),
-  );
+export function holdTable<R>(ctx: InventoryContext, r: DiningHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, r), out.render, (trx, now) => takeTable(trx, ctx, r, now));
 }

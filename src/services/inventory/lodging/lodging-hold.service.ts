@@ -3,11 +3,10 @@
  * held or confirmed stay (an early departure gives back the nights from the new check-out on).
  * Confirm, release and expiry are the shared hold lifecycle (holds/hold.service.ts).
  */
-import { runLocal, type StoredResponse } from '../../../platform/db/idempotency.js';
 import { platformError } from '../../../platform/errors.js';
+import { onceKey, runOnce, type Answer, type Output } from '../../../platform/idempotency/once.js';
 import { expireDueHolds, findHold, getHold, insertHold, type Hold } from '../holds/hold.service.js';
-import { holdToReply, type HoldReply } from '../holds/hold.schemas.js';
-import type { InventoryContext } from '../inventory.context.js';
+import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
 import { inventoryError } from '../inventory.errors.js';
 import type { InventoryTrx } from '../inventory.tables.js';
 import { requireSellingVenue } from '../venues/venue.service.js';
@@ -62,38 +61,19 @@ export async function holdStay(
 }
 
 /**
- * POST /api/v1/holds/lodging: with an idempotency key the create takes effect once per key (a retry
- * replays the stored answer, a refusal included); without one it runs once per call.
+ * Creates a lodging hold in one transaction. With a key (scope LODGING_HOLD_SCOPE) it takes effect
+ * once per key: a retry replays the stored answer, a refusal included; without one it runs once per call.
  */
-export async function createLodgingHold(
-  ctx: InventoryContext,
-  req: LodgingHoldRequest,
-  idempotencyKey: string | undefined,
-): Promise<StoredResponse<HoldReply | { error: unknown }>> {
-  const now = ctx.clock.now();
+export async function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
   requireStay(req.checkIn, req.checkOut);
-  if (idempotencyKey === undefined) {
-    const hold = await ctx.db.transaction().execute((trx) => holdStay(trx, ctx, req, now));
-    return { status: 201, body: holdToReply(hold), replayed: false };
-  }
-  return runLocal<HoldReply | { error: unknown }>(
-    ctx.db,
-    'inventory',
-    {
-      scope: LODGING_HOLD_SCOPE,
-      key: idempotencyKey,
-      request: {
-        room_type_id: req.roomTypeId,
-        check_in: req.checkIn,
-        check_out: req.checkOut,
-        quantity: req.quantity,
-        ttl_seconds: req.ttlSeconds,
-      },
-      now,
-      ttlMs: ctx.idempotencyTtlMs,
-    },
-    async (trx) => ({ status: 201, body: holdToReply(await holdStay(trx as InventoryTrx, ctx, req, now)) }),
-  );
+  const request = {
+    room_type_id: req.roomTypeId,
+    check_in: req.checkIn,
+    check_out: req.checkOut,
+    quantity: req.quantity,
+    ttl_seconds: req.ttlSeconds,
+  };
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, (trx, now) => holdStay(trx, ctx, req, now));
 }
 
 /**

@@ -1,11 +1,13 @@
 /** /api/v1 lodging: create a lodging hold, shorten a stay, search availability. */
 import type { App } from '../../../platform/http/app.js';
+import { sendOnce } from '../../../platform/http/idempotent.js';
+import { scopedKey } from '../../../platform/idempotency/once.js';
 import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
 import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
 import { HoldParams, HoldReply, holdToReply } from '../holds/hold.schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { searchStays } from './availability.service.js';
-import { createLodgingHold, shortenLodgingHold } from './lodging-hold.service.js';
+import { createLodgingHold, LODGING_HOLD_SCOPE, shortenLodgingHold } from './lodging-hold.service.js';
 import { AvailabilityQuery, AvailabilityReply, availabilityToReply, CreateLodgingHoldBody, ShortenBody } from './lodging.schemas.js';
 
 export function lodgingRoutes(app: App, ctx: InventoryContext): void {
@@ -25,19 +27,22 @@ export function lodgingRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const answer = await createLodgingHold(
-        ctx,
-        {
-          roomTypeId: b.room_type_id,
-          checkIn: b.check_in,
-          checkOut: b.check_out,
-          quantity: b.quantity ?? 1,
-          ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS,
-        },
-        request.headers['idempotency-key'] ?? b.idempotency_key,
+      return sendOnce(reply, () =>
+        createLodgingHold(
+          ctx,
+          {
+            roomTypeId: b.room_type_id,
+            checkIn: b.check_in,
+            checkOut: b.check_out,
+            quantity: b.quantity ?? 1,
+            ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS,
+          },
+          {
+            render: (hold) => ({ status: 201, body: holdToReply(hold) }),
+            key: scopedKey(LODGING_HOLD_SCOPE, request.headers['idempotency-key'] ?? b.idempotency_key),
+          },
+        ),
       );
-      if (answer.replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(answer.status as 201).send(answer.body as HoldReply);
     },
   );
 

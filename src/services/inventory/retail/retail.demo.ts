@@ -33,7 +33,7 @@ export const DEMO_PRODUCTS = [
 ] as const;
 
 const DAY_SECONDS = 24 * 3600;
-const same = <T>(value: T): T => value;
+const same = <T>(value: T) => ({ status: 200, body: value });
 
 export async function loadRetailDemo(deps: ServiceDeps): Promise<void> {
   const ctx = inventoryContext(deps);

@@ -5,6 +5,8 @@
  */
 import { Type } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
+import { sendAnswer } from '../../../platform/http/idempotent.js';
+import { scopedKey } from '../../../platform/idempotency/once.js';
 import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
 import { HoldReply, holdToReply } from '../holds/hold.schemas.js';
 import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
@@ -30,19 +32,18 @@ import {
   reduceStock,
   restockStock,
   updateStock,
-  type IdempotencyKey,
+  type StockItem,
 } from './stock.service.js';
 
 /** The key of a request on /api/v1 (no principal yet: the gateway's auth will name one). */
-function keyed(scope: string, key: string | undefined): IdempotencyKey | undefined {
-  return key === undefined ? undefined : { scope: `anonymous:${scope}`, key };
-}
+const keyed = (operation: string, key: string | undefined) => scopedKey(`anonymous:${operation}`, key);
 
 export function stockRoutes(app: App, ctx: InventoryContext): void {
   const tags = ['inventory'];
   const admin = { roles: ['business', 'admin'] as const };
   const readers = { roles: ['business', 'admin', 'service'] as const };
   const render = stockItemToReply;
+  const ok = (item: StockItem) => ({ status: 200, body: render(item) });
 
   app.post(
     '/api/v1/stock',
@@ -58,12 +59,17 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const answer = await createStock(
-        ctx,
-        { productId: b.product_id, productName: b.product_name, quantity: b.quantity, venueId: b.venue_id },
-        { render, idempotency: keyed('inventory.v1.stock.create', request.headers['idempotency-key']) },
+      return sendAnswer(
+        reply,
+        await createStock(
+          ctx,
+          { productId: b.product_id, productName: b.product_name, quantity: b.quantity, venueId: b.venue_id },
+          {
+            render: (item) => ({ status: 201, body: render(item) }),
+            key: keyed('inventory.v1.stock.create', request.headers['idempotency-key']),
+          },
+        ),
       );
-      return reply.status(201).send(answer.body);
     },
   );
 
@@ -105,12 +111,14 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const productId = request.params.product_id;
-      const answer = await reduceStock(
-        ctx,
-        { productId, quantity: request.body.quantity },
-        { render, idempotency: keyed(`inventory.v1.stock.reduce:${productId}`, request.headers['idempotency-key']) },
+      return sendAnswer(
+        reply,
+        await reduceStock(
+          ctx,
+          { productId, quantity: request.body.quantity },
+          { render: ok, key: keyed(`inventory.v1.stock.reduce:${productId}`, request.headers['idempotency-key']) },
+        ),
       );
-      return reply.status(200).send(answer.body);
     },
   );
 
@@ -129,12 +137,14 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const productId = request.params.product_id;
-      const answer = await restockStock(
-        ctx,
-        { productId, quantity: request.body.quantity },
-        { render, idempotency: keyed(`inventory.v1.stock.restock:${productId}`, request.headers['idempotency-key']) },
+      return sendAnswer(
+        reply,
+        await restockStock(
+          ctx,
+          { productId, quantity: request.body.quantity },
+          { render: ok, key: keyed(`inventory.v1.stock.restock:${productId}`, request.headers['idempotency-key']) },
+        ),
       );
-      return reply.status(200).send(answer.body);
     },
   );
 
@@ -153,12 +163,14 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const productId = request.params.product_id;
-      const answer = await updateStock(
-        ctx,
-        { productId, productName: request.body.product_name, quantity: request.body.quantity },
-        { render, idempotency: keyed(`inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
+      return sendAnswer(
+        reply,
+        await updateStock(
+          ctx,
+          { productId, productName: request.body.product_name, quantity: request.body.quantity },
+          { render: ok, key: keyed(`inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
+        ),
       );
-      return reply.status(200).send(answer.body);
     },
   );
 
@@ -176,11 +188,13 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const productId = request.params.product_id;
-      await deleteStock(ctx, productId, {
-        render: () => null,
-        idempotency: keyed(`inventory.v1.stock.delete:${productId}`, request.headers['idempotency-key']),
-      });
-      return reply.status(204).send(null);
+      return sendAnswer(
+        reply,
+        await deleteStock(ctx, productId, {
+          render: () => ({ status: 204, body: null }),
+          key: keyed(`inventory.v1.stock.delete:${productId}`, request.headers['idempotency-key']),
+        }),
+      );
     },
   );
 
@@ -202,12 +216,14 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
     async (request, reply) => {
       const b = request.body;
       const key = request.headers['idempotency-key'] ?? b.idempotency_key;
-      const answer = await holdStock(
-        ctx,
-        { productId: b.product_id, quantity: b.quantity, ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS },
-        { render: holdToReply, idempotency: keyed('inventory.hold.retail', key) },
+      return sendAnswer(
+        reply,
+        await holdStock(
+          ctx,
+          { productId: b.product_id, quantity: b.quantity, ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS },
+          { render: (hold) => ({ status: 201, body: holdToReply(hold) }), key: keyed('inventory.hold.retail', key) },
+        ),
       );
-      return reply.status(201).send(answer.body);
     },
   );
 }

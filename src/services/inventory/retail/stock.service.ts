@@ -4,15 +4,18 @@
  * take would be refused, expired holds on the item are reclaimed first and the take is tried once
  * more; a refusal after a reclaim is committed (the reclaim stands) and then reported.
  *
- * A use-case is given how to render its result (`render`), because an idempotency key stores the
- * rendered answer: a replay returns exactly what the first request returned on that surface.
+ * A use-case is given how its surface renders the result (`Output.render`: status and body), because
+ * an idempotency key stores the rendered answer: a replay returns exactly what the first request
+ * returned on that surface (each surface keys in its own scope). A refusal returned as a
+ * `CommittedRefusal` (rather than thrown) commits what the transaction did before it (a reclaim of
+ * expired holds), is stored as the key's answer and raised; a replay raises it again.
  */
 import { randomUUID } from 'node:crypto';
-import { runLocal, isStoredError } from '../../../platform/db/idempotency.js';
-import { AppError } from '../../../platform/errors.js';
+import type { AppError } from '../../../platform/errors.js';
+import { CommittedRefusal, onceKey, runOnce, type Answer, type Output } from '../../../platform/idempotency/once.js';
 import type { HoldKindHandler } from '../holds/hold.kinds.js';
 import { expireDueHolds, getHold, insertHold, type Hold } from '../holds/hold.service.js';
-import type { InventoryContext } from '../inventory.context.js';
+import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
 import { stockError } from './stock.errors.js';
@@ -36,63 +39,6 @@ import {
 } from './stock.repository.js';
 
 export { MAX_STOCK_QUANTITY, type StockItem } from './stock.repository.js';
-
-/** An Idempotency-Key and the scope it lives in (principal:operation[:resource]). */
-export interface IdempotencyKey {
-  readonly scope: string;
-  readonly key: string;
-}
-
-/** How the caller wants the result: rendered for its surface, with its key if it sent one. */
-export interface Output<T, B> {
-  readonly render: (value: T) => B;
-  readonly idempotency?: IdempotencyKey | undefined;
-}
-
-/** A use-case's answer, as stored under an idempotency key. */
-export interface Answer<B> {
-  readonly status: number;
-  readonly body: B;
-}
-
-type Settled<B> = { readonly ok: true; readonly status: number; readonly body: B } | { readonly ok: false; readonly error: AppError };
-
-const ok = <B>(status: number, body: B): Settled<B> => ({ ok: true, status, body });
-const refused = <B>(error: AppError): Settled<B> => ({ ok: false, error });
-
-/**
- * Runs `effect` in one transaction, once per idempotency key when one is given. A refusal the effect
- * returns (rather than throws) is committed with whatever the transaction did before it, stored as
- * the key's answer, and thrown; a stored refusal is thrown again the same way on a replay.
- */
-async function runOnce<B>(
-  ctx: InventoryContext,
-  idem: (IdempotencyKey & { request: unknown }) | undefined,
-  effect: (trx: InventoryTrx, now: Date) => Promise<Settled<B>>,
-): Promise<Answer<B>> {
-  const now = ctx.clock.now();
-  if (idem === undefined) {
-    const settled = await ctx.db.transaction().execute((trx) => effect(trx, now));
-    if (!settled.ok) throw settled.error;
-    return { status: settled.status, body: settled.body };
-  }
-  const stored = await runLocal<unknown>(
-    ctx.db,
-    'inventory',
-    { scope: idem.scope, key: idem.key, request: idem.request, now, ttlMs: ctx.idempotencyTtlMs },
-    async (trx) => {
-      const settled = await effect(trx as unknown as InventoryTrx, now);
-      if (settled.ok) return { status: settled.status, body: settled.body };
-      const e = settled.error;
-      return {
-        status: e.status,
-        body: { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } },
-      };
-    },
-  );
-  if (isStoredError(stored.body)) throw new AppError(stored.body.error.code, stored.body.error.message, stored.body.error.details);
-  return { status: stored.status, body: stored.body as B };
-}
 
 function notFound(productId: string): AppError {
   return stockError('STOCK_ITEM_NOT_FOUND', `Inventory for product ${productId} not found`, { product_id: productId });
@@ -148,9 +94,9 @@ export interface NewStock {
   readonly venueId?: string | undefined;
 }
 
-export function createStock<B>(ctx: InventoryContext, input: NewStock, out: Output<StockItem, B>): Promise<Answer<B>> {
+export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Output<StockItem, R>): Promise<Answer<R>> {
   const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity, venue_id: input.venueId };
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail']);
     const item = await insertItem(
       trx,
@@ -171,10 +117,10 @@ export function createStock<B>(ctx: InventoryContext, input: NewStock, out: Outp
       kind: 'create',
       delta: item.quantity,
       quantityAfter: item.quantity,
-      idempotencyKey: out.idempotency?.key,
+      idempotencyKey: out.key?.key,
       at: now,
     });
-    return ok(201, out.render(item));
+    return item;
   });
 }
 
@@ -209,36 +155,36 @@ export async function checkStock(
 }
 
 /** Takes `quantity` units off the shelf (an order placed outside the hold flow). */
-export function reduceStock<B>(
+export function reduceStock<R>(
   ctx: InventoryContext,
   input: { productId: string; quantity: number },
-  out: Output<StockItem, B>,
-): Promise<Answer<B>> {
+  out: Output<StockItem, R>,
+): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity };
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => takeUnits(trx, input.productId, input.quantity, now));
-    if ('refusedAt' in taken) return refused(insufficient(taken.refusedAt, input.quantity));
+    if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const item = taken.changed;
     await insertMovement(trx, {
       itemId: item.id,
       kind: 'reduce',
       delta: -input.quantity,
       quantityAfter: item.quantity,
-      idempotencyKey: out.idempotency?.key,
+      idempotencyKey: out.key?.key,
       at: now,
     });
-    return ok(200, out.render(item));
+    return item;
   });
 }
 
 /** Adds `quantity` units (a delivery). */
-export function restockStock<B>(
+export function restockStock<R>(
   ctx: InventoryContext,
   input: { productId: string; quantity: number },
-  out: Output<StockItem, B>,
-): Promise<Answer<B>> {
+  out: Output<StockItem, R>,
+): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity };
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const item = await addUnits(trx, input.productId, input.quantity, now);
     if (item === undefined) {
       const current = await getStock(trx, input.productId);
@@ -253,10 +199,10 @@ export function restockStock<B>(
       kind: 'restock',
       delta: input.quantity,
       quantityAfter: item.quantity,
-      idempotencyKey: out.idempotency?.key,
+      idempotencyKey: out.key?.key,
       at: now,
     });
-    return ok(200, out.render(item));
+    return item;
   });
 }
 
@@ -266,17 +212,17 @@ export interface StockChanges {
 }
 
 /** Renames and/or sets the quantity, which may not fall below the units reserved by holds. */
-export function updateStock<B>(
+export function updateStock<R>(
   ctx: InventoryContext,
   input: { productId: string } & StockChanges,
-  out: Output<StockItem, B>,
-): Promise<Answer<B>> {
+  out: Output<StockItem, R>,
+): Promise<Answer<R>> {
   const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity };
   const changes = {
     ...(input.productName !== undefined ? { productName: input.productName } : {}),
     ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
   };
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     let previousQuantity = 0;
     const taken = await takeWithReclaim(ctx, trx, input.productId, now, async () => {
       const r = await setItem(trx, input.productId, changes, now);
@@ -285,7 +231,7 @@ export function updateStock<B>(
     });
     if ('refusedAt' in taken) {
       const item = taken.refusedAt;
-      return refused(
+      return new CommittedRefusal(
         stockError(
           'QUANTITY_BELOW_RESERVED',
           `Cannot set the quantity of product ${item.productId} to ${input.quantity}: ${item.reservedQty} units are reserved`,
@@ -300,11 +246,11 @@ export function updateStock<B>(
         kind: 'set',
         delta: item.quantity - previousQuantity,
         quantityAfter: item.quantity,
-        idempotencyKey: out.idempotency?.key,
+        idempotencyKey: out.key?.key,
         at: now,
       });
     }
-    return ok(200, out.render(item));
+    return item;
   });
 }
 
@@ -312,12 +258,12 @@ export function updateStock<B>(
  * Deletes an item: it disappears from every read and its product id is free again. The row stays
  * (deleted_at) because holds and movements refer to it. Refused while holds reserve units of it.
  */
-export function deleteStock<B>(ctx: InventoryContext, productId: string, out: Output<StockItem, B>): Promise<Answer<B>> {
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request: { product_id: productId } }, async (trx, now) => {
+export function deleteStock<R>(ctx: InventoryContext, productId: string, out: Output<StockItem, R>): Promise<Answer<R>> {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, { product_id: productId }), out.render, async (trx, now) => {
     const taken = await takeWithReclaim(ctx, trx, productId, now, () => deleteItem(trx, productId, now));
     if ('refusedAt' in taken) {
       const item = taken.refusedAt;
-      return refused(
+      return new CommittedRefusal(
         stockError(
           'STOCK_ITEM_RESERVED',
           `Inventory for product ${productId} has ${item.reservedQty} units reserved by holds and cannot be deleted`,
@@ -328,7 +274,7 @@ export function deleteStock<B>(ctx: InventoryContext, productId: string, out: Ou
         ),
       );
     }
-    return ok(200, out.render(taken.changed));
+    return taken.changed;
   });
 }
 
@@ -341,16 +287,16 @@ export interface RetailHoldRequest {
   readonly ttlSeconds: number;
 }
 
-export function holdStock<B>(ctx: InventoryContext, input: RetailHoldRequest, out: Output<Hold, B>): Promise<Answer<B>> {
+export function holdStock<R>(ctx: InventoryContext, input: RetailHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity, ttl_seconds: input.ttlSeconds };
-  return runOnce(ctx, out.idempotency && { ...out.idempotency, request }, async (trx, now) => {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const item = await getStock(trx, input.productId);
     if (item.venueId !== null) await requireSellingVenue(trx, item.venueId, ['retail']);
     const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => reserveUnits(trx, item.id, input.quantity, now));
-    if ('refusedAt' in taken) return refused(insufficient(taken.refusedAt, input.quantity));
+    if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const holdId = await insertHold(trx, { kind: 'retail', venueId: item.venueId, ttlSeconds: input.ttlSeconds, now });
     await insertStockHold(trx, holdId, item.id, input.quantity);
-    return ok(201, out.render(await getHold(trx, ctx.holdKinds, holdId)));
+    return await getHold(trx, ctx.holdKinds, holdId);
   });
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, fingerprint } from '../../../src/platform/db/idempotency.js';
+import { canonicalJson, fingerprint } from '../../../src/platform/idempotency/fingerprint.js';
 
 describe('request fingerprints', () => {
   it('do not depend on the order of object keys', () => {
