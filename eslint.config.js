@@ -30,11 +30,6 @@ const domainFiles = [
   'src/**/*.calendar.ts',
   'src/**/*.settings.ts',
   'src/**/*.card.ts',
-  'src/services/pricing/money.ts',
-  'src/services/pricing/quote.ts',
-  'src/services/pricing/cancellation-fee.ts',
-  'src/services/inventory/dining/slots.ts',
-  'src/services/inventory/lodging/stay-rule.ts',
   'src/services/inventory/holds/hold.kinds.ts',
 ];
 const repositoryFiles = ['src/**/*.repository.ts'];
@@ -135,14 +130,5 @@ export default tseslint.config(
   {
     files: [...domainFiles, ...repositoryFiles],
     rules: { 'no-restricted-imports': ['error', { patterns: [noFastify] }] },
-  },
-
-  // TEMPORARY until the issue-10 refactor merges: the once-only helper moves the stored HTTP answer
-  // to the route edge, and this file stops importing src/platform/http. Delete this block then.
-  {
-    files: ['src/services/payment/payment.service.ts'],
-    rules: {
-      'import-x/no-restricted-paths': ['error', { basePath: root, zones: boundaryZones.filter((zone) => zone.target !== useCaseFiles) }],
-    },
   },
 );

@@ -4,7 +4,7 @@
  * costs the first night). The booking service applies the fee; this only computes it.
  */
 import { pricingError } from './pricing.errors.js';
-import { DEFAULT_POLICY, cancellationFee, type FeeOutcome, type PolicyTerms } from './cancellation-fee.js';
+import { DEFAULT_POLICY, cancellationFee, type FeeOutcome, type PolicyTerms } from './cancellation-fee.domain.js';
 import { policyFor } from './cancellation-policy.repository.js';
 import type { PricingContext } from './pricing.context.js';
 import type { CancellationPolicy } from './pricing.model.js';

@@ -8,12 +8,12 @@
  * without a rate plan (or a request naming none) is priced from the request's `base_price`.
  */
 import { daysBetween, isCalendarDate } from '../../platform/dates.js';
-import { AmountTooLargeError } from './money.js';
+import { AmountTooLargeError } from './money.domain.js';
 import type { PricingContext } from './pricing.context.js';
 import { pricingError } from './pricing.errors.js';
 import type { RatePlan, Tax } from './pricing.model.js';
 import { promoForQuote } from './promo.service.js';
-import { computeQuote, type Quote, type QuoteInput } from './quote.js';
+import { computeQuote, type Quote, type QuoteInput } from './quote.domain.js';
 import { findRatePlanByRoomType, losDiscountsFor, overridesForStay, weekdayRulesFor } from './rules.repository.js';
 import { findDiningPrice, listTaxes } from './venue-pricing.repository.js';
 

@@ -1,7 +1,7 @@
 /** Cancellation fee arithmetic: the free window's edge, each fee kind, no-shows, and the bounds of every fee. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, cancellationFee, type PolicyTerms } from '../../../src/services/pricing/cancellation-fee.js';
+import { DEFAULT_POLICY, cancellationFee, type PolicyTerms } from '../../../src/services/pricing/cancellation-fee.domain.js';
 import type { Fee } from '../../../src/services/pricing/pricing.model.js';
 
 const arrival = new Date('2026-03-10T15:00:00Z');

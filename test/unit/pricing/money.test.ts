@@ -9,7 +9,7 @@ import {
   includedTax,
   mulDivHalfUp,
   percentOf,
-} from '../../../src/services/pricing/money.js';
+} from '../../../src/services/pricing/money.domain.js';
 
 describe('rounding half up on the minor unit', () => {
   it.each([

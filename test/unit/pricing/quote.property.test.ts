@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/platform/dates.js';
-import { computeQuote, type QuoteInput } from '../../../src/services/pricing/quote.js';
+import { computeQuote, type QuoteInput } from '../../../src/services/pricing/quote.domain.js';
 import { isHalfUpOf, modelQuote, type ModelRequest } from './quote-model.js';
 
 const FIRST_DAY = '2026-01-01';

@@ -1,5 +1,5 @@
 /** The booking service's scheduled jobs (run once across replicas by the platform scheduler). */
-import { purgeExpiredKeys } from '../../../platform/db/idempotency.js';
+import { purgeExpiredKeys } from '../../../platform/idempotency/idempotency-key.repository.js';
 import type { Job } from '../../../platform/jobs/scheduler.js';
 import { SYSTEM, type BookingContext } from '../booking.context.js';
 import { pendingPastExpiry, staysPastCheckOut } from '../booking.repository.js';

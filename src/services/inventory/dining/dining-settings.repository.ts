@@ -1,7 +1,7 @@
 /** SQL for dining settings: one row per venue, with its duration rules, opening hours and closed dates. */
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import type { DiningSettings, SettingsInput } from './dining.settings.js';
-import type { Weekday } from './slots.js';
+import type { Weekday } from './slots.domain.js';
 
 export async function findSettings(db: InventoryExecutor, venueId: string): Promise<DiningSettings | undefined> {
   const row = await db.selectFrom('inventory.dining_settings').selectAll().where('venue_id', '=', venueId).executeTakeFirst();

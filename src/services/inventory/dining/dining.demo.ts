@@ -12,7 +12,7 @@ import { inventoryContext } from '../inventory.service-module.js';
 import { findVenue } from '../venues/venue.repository.js';
 import { createVenue } from '../venues/venue.service.js';
 import { addTable, holdTable, putDiningSettings } from './dining.service.js';
-import { localDateAndMinute, readInterval, weekdayNumber, type OpeningInterval, type WeekdayName } from './slots.js';
+import { localDateAndMinute, readInterval, weekdayNumber, type OpeningInterval, type WeekdayName } from './slots.domain.js';
 
 const ORGANIZATION = 'demo-hotel-group';
 const TIME_ZONE = 'Europe/London';

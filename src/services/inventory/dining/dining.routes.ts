@@ -37,7 +37,7 @@ import {
   putDiningSettings,
   venueTables,
 } from './dining.service.js';
-import { readInterval, weekdayNumber, type OpeningInterval } from './slots.js';
+import { readInterval, weekdayNumber, type OpeningInterval } from './slots.domain.js';
 import { platformError } from '../../../platform/errors.js';
 
 export function diningRoutes(app: App, ctx: InventoryContext): void {

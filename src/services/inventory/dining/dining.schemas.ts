@@ -11,7 +11,7 @@ import { IsoDate, IsoDateTime, Uuid } from '../../../platform/http/schemas.js';
 import type { DiningTable } from './dining-table.repository.js';
 import type { DayAvailability } from './dining.service.js';
 import type { DiningSettings } from './dining.settings.js';
-import { formatTime, weekdayName } from './slots.js';
+import { formatTime, weekdayName } from './slots.domain.js';
 
 // What other services call (availability, dining holds) is in src/contracts/inventory.ts.
 export {

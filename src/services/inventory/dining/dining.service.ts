@@ -32,7 +32,7 @@ import {
   type TableChanges,
 } from './dining-table.repository.js';
 import { resolveLocalTimes } from './local-time.repository.js';
-import { candidateSlots, durationFor, parseTime, placeSeating, type SlotCandidate } from './slots.js';
+import { candidateSlots, durationFor, parseTime, placeSeating, type SlotCandidate } from './slots.domain.js';
 import {
   countSlots,
   coversStarting,

@@ -5,7 +5,7 @@
 import { isCalendarDate } from '../../../platform/dates.js';
 import { platformError } from '../../../platform/errors.js';
 import type { VenueType } from '../inventory.tables.js';
-import { describeInterval, overlappingIntervals, type DurationRule, type OpeningInterval, type SlotSettings } from './slots.js';
+import { describeInterval, overlappingIntervals, type DurationRule, type OpeningInterval, type SlotSettings } from './slots.domain.js';
 
 export interface DiningSettings extends SlotSettings {
   /** Minutes a table stays blocked after a seating ends (cleaning, resetting). */

@@ -15,7 +15,7 @@ import { lodgingError } from './lodging.errors.js';
 import { describeLodgingHolds, giveBackHoldNightsFrom, insertHoldNights, setHoldCheckOut } from './room-night.repository.js';
 import { takeNights } from './room-night.service.js';
 import { findRoomType } from './room-type.repository.js';
-import { stayRuleViolation } from './stay-rule.js';
+import { stayRuleViolation } from './stay-rule.domain.js';
 import { stayRulesFor } from './stay-rule.repository.js';
 
 export interface LodgingHoldRequest {

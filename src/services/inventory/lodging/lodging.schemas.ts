@@ -14,7 +14,7 @@ import { IsoDate } from '../../../platform/http/schemas.js';
 import type { RoomTypeAvailability, StayAvailability } from './availability.service.js';
 import type { NightView } from './room-type.service.js';
 import type { RoomType } from './room-type.repository.js';
-import type { StayRule } from './stay-rule.js';
+import type { StayRule } from './stay-rule.domain.js';
 
 export {
   CreateLodgingHoldBody,

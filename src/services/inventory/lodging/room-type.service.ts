@@ -29,7 +29,7 @@ import {
   type RoomType,
   type RoomTypeChanges,
 } from './room-type.repository.js';
-import type { StayRule } from './stay-rule.js';
+import type { StayRule } from './stay-rule.domain.js';
 import { listStayRules, replaceStayRules } from './stay-rule.repository.js';
 
 export type { RoomType, RoomTypeChanges };

@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import type { StayRuleTable } from './lodging.tables.js';
-import type { StayRule } from './stay-rule.js';
+import type { StayRule } from './stay-rule.domain.js';
 
 function rowToStayRule(r: Selectable<StayRuleTable>): StayRule {
   return {

@@ -13,7 +13,7 @@ import {
   type OpeningInterval,
   type SlotSettings,
   type Weekday,
-} from '../../../../src/services/inventory/dining/slots.js';
+} from '../../../../src/services/inventory/dining/slots.domain.js';
 
 function interval(weekday: Weekday, opens: string, closes: string): OpeningInterval {
   const read = readInterval(weekday, opens, closes);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../../src/platform/dates.js';
-import { stayRuleViolation, type StayRule } from '../../../../src/services/inventory/lodging/stay-rule.js';
+import { stayRuleViolation, type StayRule } from '../../../../src/services/inventory/lodging/stay-rule.domain.js';
 
 const rule = (r: Partial<StayRule> & Pick<StayRule, 'from' | 'to'>): StayRule => ({
   minStay: null,

@@ -10,7 +10,7 @@
  * With no policy configured, DEFAULT_POLICY applies: cancelling is always free; a no-show costs the
  * first night (for a seating, callers pass the seating's price or deposit as `firstNight`).
  */
-import { percentOf } from './money.js';
+import { percentOf } from './money.domain.js';
 import type { Fee } from './pricing.model.js';
 
 export interface PolicyTerms {

@@ -22,10 +22,10 @@
  * Every figure is an integer ≥ 0, and total equals Σ lines − Σ discounts + Σ exclusive taxes exactly.
  */
 import { nightsOf } from '../../platform/dates.js';
-import { AmountTooLargeError, MAX_AMOUNT, adjust, allocate, formatBps, includedTax, percentOf, sum, times } from './money.js';
+import { AmountTooLargeError, MAX_AMOUNT, adjust, allocate, formatBps, includedTax, percentOf, sum, times } from './money.domain.js';
 import type { LosDiscount, PromoCode, RateOverride, Tax, TaxPer, WeekdayRule } from './pricing.model.js';
 
-export { AmountTooLargeError } from './money.js';
+export { AmountTooLargeError } from './money.domain.js';
 
 export type OverrideTerms = Pick<RateOverride, 'name' | 'ratePlanId' | 'from' | 'to' | 'kind' | 'nightlyPrice' | 'adjustmentBps'>;
 export type WeekdayTerms = Pick<WeekdayRule, 'name' | 'weekdays' | 'adjustmentBps'>;
