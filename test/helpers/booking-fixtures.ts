@@ -83,7 +83,7 @@ export function guest(n = 1) {
  * Inventory and bookings agree: every night's reserved count is the sum of the active holds on it, and
  * the active holds are exactly the holds of the bookings that still use inventory.
  */
-export async function expectReconciled(ctx: TestContext): Promise<void> {
+export async function expectReconciled(ctx: Pick<TestContext, 'database'>): Promise<void> {
   const db = ctx.database.db;
   const nights = await sql<{ room_type_id: string; night: string; reserved: number; held: number }>`
     select n.room_type_id, n.night, n.reserved, coalesce(h.held, 0)::int as held

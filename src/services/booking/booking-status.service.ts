@@ -10,6 +10,7 @@
  *   complete: tx: COMPLETED (+ shortened stay) + a shorten task
  */
 import { addDays, daysBetween } from '../../platform/dates.js';
+import { crashPoint } from '../../platform/faults.js';
 import type { Actor, BookingContext } from './booking.context.js';
 import { bookingError, versionConflict } from './booking.errors.js';
 import { bookingPayload, event, statusChangedEvent, type BookingEvent } from './booking.events.js';
@@ -19,13 +20,14 @@ import {
   getBooking,
   insertHistory,
   setPayment,
+  transitionMadeBy,
   updateBooking,
   writeEvents,
   type BookingUpdate,
 } from './booking.repository.js';
 import { canTransition, inventoryEffect, STAMPS, transitionEvent, type BookingStatus } from './booking.states.js';
 import { runTasks } from './booking.tasks.js';
-import { insertTasks, type NewTask } from './task.repository.js';
+import { insertTasks, openTaskIds, type NewTask } from './task.repository.js';
 
 export interface TransitionOptions {
   readonly actor: Actor;
@@ -33,6 +35,8 @@ export interface TransitionOptions {
   readonly expectedVersion?: number;
   /** For cancellations: who cancelled (seed 004's cancelled_by). */
   readonly cancelledBy?: string;
+  /** The request making the transition (its idempotency key's resource id), recorded in the history. */
+  readonly requestId?: string;
 }
 
 /** When a booking starts: a stay's arrival (14:00 UTC on the check-in date), or a seating's start. */
@@ -167,9 +171,15 @@ function transitionColumns(current: Booking, to: BookingStatus, options: Transit
  */
 export async function changeStatus(ctx: BookingContext, id: string, to: BookingStatus, options: TransitionOptions): Promise<Booking> {
   const current = await getBooking(ctx.db, id);
+  // Seed 004's state machine has no transition from a status to itself: a second cancel is refused.
+  // A retry with the same idempotency key replays the first answer at the route edge; a retry whose
+  // first attempt died after its commit (nothing stored under the key) finds its own transition here.
+  if (current.status === to && options.requestId !== undefined && (await transitionMadeBy(ctx.db, id, to, options.requestId))) {
+    await runTasks(ctx, await openTaskIds(ctx.db, id));
+    return current;
+  }
   if (options.expectedVersion !== undefined && current.version !== options.expectedVersion)
     throw versionConflict(current, options.expectedVersion);
-  if (current.status === to && to !== 'PENDING') return current; // a retried transition is answered, not repeated
   if (!canTransition(current.status, to)) {
     throw bookingError('INVALID_STATUS_TRANSITION', `A booking cannot go from ${current.status} to ${to}.`, { from: current.status, to });
   }
@@ -202,7 +212,15 @@ export async function changeStatus(ctx: BookingContext, id: string, to: BookingS
             : 'canceled',
       });
     }
-    await insertHistory(trx, { bookingId: id, from: current.status, to, by: options.actor.id, reason, at: now });
+    await insertHistory(trx, {
+      bookingId: id,
+      from: current.status,
+      to,
+      by: options.actor.id,
+      reason,
+      at: now,
+      requestId: options.requestId,
+    });
     const events: BookingEvent[] = [statusChangedEvent(updated, current.status, reason, options.actor.id, now)];
     const specific = transitionEvent(to);
     if (specific !== undefined)
@@ -212,6 +230,7 @@ export async function changeStatus(ctx: BookingContext, id: string, to: BookingS
     await writeEvents(trx, id, events);
     return { booking: updated, taskIds: await insertTasks(trx, tasks, now) };
   });
+  crashPoint(`status:${to.toLowerCase()}`);
   await runTasks(ctx, taskIds);
   return booking;
 }

@@ -122,7 +122,16 @@ export async function setPayment(
 
 export async function insertHistory(
   trx: BookingTrx,
-  entry: { bookingId: string; from: BookingStatus | null; to: BookingStatus; by: string; reason: string | null; at: Date },
+  entry: {
+    bookingId: string;
+    from: BookingStatus | null;
+    to: BookingStatus;
+    by: string;
+    reason: string | null;
+    at: Date;
+    /** The request that made the transition, when it came with an idempotency key. */
+    requestId?: string;
+  },
 ): Promise<void> {
   await trx
     .insertInto('booking.booking_status_history')
@@ -133,8 +142,21 @@ export async function insertHistory(
       changed_by: entry.by,
       reason: entry.reason,
       created_at: entry.at,
+      request_id: entry.requestId ?? null,
     })
     .execute();
+}
+
+/** Did request `requestId` make the booking's transition to `to`? */
+export async function transitionMadeBy(db: BookingExecutor, bookingId: string, to: BookingStatus, requestId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('booking.booking_status_history')
+    .select('id')
+    .where('booking_id', '=', bookingId)
+    .where('to_status', '=', to)
+    .where('request_id', '=', requestId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface HistoryEntry {

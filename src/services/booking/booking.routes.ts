@@ -136,7 +136,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.update:${request.params.booking_id}`, async () => {
+      idempotentReply(store, request, reply, `booking.update:${request.params.booking_id}`, async (changeId) => {
         const b = request.body;
         const version = expectedVersion(request, b.expected_version, request.query.expected_version);
         if (version === undefined) throw bookingError('EXPECTED_VERSION_REQUIRED');
@@ -163,6 +163,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
             paymentMethod: b.payment_method,
           },
           { id: 'api' },
+          { changeId },
         );
         return ok(booking);
       }),
@@ -183,13 +184,14 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.cancel:${request.params.booking_id}`, async () => {
+      idempotentReply(store, request, reply, `booking.cancel:${request.params.booking_id}`, async (requestId) => {
         const b = request.body;
         const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
           actor: { id: b.cancelled_by },
           reason: b.reason ?? null,
           cancelledBy: b.cancelled_by,
           expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+          requestId,
         });
         return ok(booking);
       }),
@@ -210,7 +212,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.status:${request.params.booking_id}`, async () => {
+      idempotentReply(store, request, reply, `booking.status:${request.params.booking_id}`, async (requestId) => {
         const b = request.body;
         const by = b.changed_by ?? 'api';
         const booking = await changeStatus(ctx, request.params.booking_id, b.status, {
@@ -218,6 +220,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
           reason: b.reason ?? null,
           cancelledBy: by,
           expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+          requestId,
         });
         return ok(booking);
       }),

@@ -111,6 +111,12 @@ export const CreateBookingBody = Type.Object(
     guest_phone: Type.Optional(GuestPhone),
     venue_id: Type.String({ minLength: 1, maxLength: 64 }),
     venue_type: VenueType,
+    venue_name: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: "Accepted as seed 004's booking carries it; the booking stores the venue's own name from the inventory service",
+      }),
+    ),
     booking_date: { ...IsoDate, description: 'The day of the visit; for a hotel, the check-in date' },
     booking_time: Type.Optional(Time),
     duration_minutes: Type.Optional(Type.Integer({ minimum: 15, maximum: 720 })),

@@ -13,13 +13,18 @@ import { bookingsCompatRoutes } from './compat/bookings.routes.js';
 import { bookingJobs } from './jobs/booking.jobs.js';
 import * as createBookings from './migrations/2026_11_25_150000_create_bookings.js';
 import * as createSagas from './migrations/2026_11_25_151000_create_sagas.js';
+import * as changeSagas from './migrations/2026_12_07_120000_change_sagas.js';
 
 export const bookingService: ServiceModule = {
   name: 'booking',
   title: 'Bookings: the lifecycle of every stay and seating, exact under retries and races',
   migrations: {
     schema: 'booking',
-    migrations: { '2026_11_25_150000_create_bookings': createBookings, '2026_11_25_151000_create_sagas': createSagas },
+    migrations: {
+      '2026_11_25_150000_create_bookings': createBookings,
+      '2026_11_25_151000_create_sagas': createSagas,
+      '2026_12_07_120000_change_sagas': changeSagas,
+    },
   },
   register: async (app, deps) => {
     const ctx: BookingContext = {
@@ -32,7 +37,15 @@ export const bookingService: ServiceModule = {
       sagaRecoveryAfterMs: deps.sagaRecoveryAfterMs ?? DEFAULT_SAGA_RECOVERY_AFTER_MS,
       log: app.log,
     };
-    const store = { db: deps.database.db, schema: 'booking', clock: deps.clock, ttlMs: deps.idempotencyTtlMs };
+    const store = {
+      db: deps.database.db,
+      schema: 'booking',
+      clock: deps.clock,
+      ttlMs: deps.idempotencyTtlMs,
+      // A request whose process died is resumed by a retry with its key once its saga would be
+      // recovered anyway (or after 30 s): the retry settles that saga, then answers as it ended.
+      takeOverAfterMs: Math.min(30_000, ctx.sagaRecoveryAfterMs),
+    };
     bookingRoutes(app, ctx, store);
     await app.register(async (scope) => bookingsCompatRoutes(scope, ctx));
     for (const job of bookingJobs(ctx)) deps.scheduler.add(job);

@@ -73,6 +73,7 @@ export interface StatusHistoryTable {
   changed_by: string;
   reason: string | null;
   created_at: Date;
+  request_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface OutboxEventTable {
@@ -110,7 +111,7 @@ export type SagaStatus = 'running' | 'completed' | 'compensated';
 export interface SagaTable {
   id: string;
   booking_id: string;
-  kind: 'create';
+  kind: 'create' | 'change';
   status: SagaStatus;
   step: string;
   data: ColumnType<Record<string, unknown>, string, string>;

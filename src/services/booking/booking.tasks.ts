@@ -5,6 +5,7 @@
  * has one effect. A refusal (4xx) will not change by retrying: it is recorded, logged and closed.
  */
 import { AppError } from '../../platform/errors.js';
+import { crashPoint } from '../../platform/faults.js';
 import type { BookingContext } from './booking.context.js';
 import { claimTasks, closeRefusedTask, finishTask, type Task } from './task.repository.js';
 
@@ -39,6 +40,7 @@ export async function runTasks(ctx: BookingContext, ids?: readonly number[], lim
   for (const task of tasks) {
     try {
       await perform(ctx, task);
+      crashPoint(`task:${task.action}`);
       await finishTask(ctx.db, task.id, ctx.clock.now());
       done++;
     } catch (err) {

@@ -103,3 +103,15 @@ export async function finishTask(db: BookingExecutor, id: number, now: Date, err
 export async function closeRefusedTask(db: BookingExecutor, id: number, now: Date, error: string): Promise<void> {
   await db.updateTable('booking.task').set({ done_at: now, claimed_until: null, last_error: error }).where('id', '=', id).execute();
 }
+
+/** The ids of a booking's tasks not yet done. */
+export async function openTaskIds(db: BookingExecutor, bookingId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('booking.task')
+    .select('id')
+    .where('booking_id', '=', bookingId)
+    .where('done_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

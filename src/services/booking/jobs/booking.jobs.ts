@@ -6,6 +6,7 @@ import { pendingPastExpiry, staysPastCheckOut } from '../booking.repository.js';
 import type { BookingStatus } from '../booking.states.js';
 import { changeStatus } from '../booking-status.service.js';
 import { runTasks } from '../booking.tasks.js';
+import { changeBookingSaga } from '../saga/change-booking.saga.js';
 import { createBookingSaga } from '../saga/create-booking.saga.js';
 import { recoverStuckSagas } from '../saga/saga.runner.js';
 
@@ -61,7 +62,7 @@ export function bookingJobs(ctx: BookingContext): Job[] {
       name: 'recover-sagas',
       description: 'Finish or compensate create-booking sagas stuck past the recovery timeout (a crash, a service down)',
       schedule: { everyMs: 30_000 },
-      run: async () => recoverStuckSagas(ctx, [createBookingSaga]),
+      run: async () => recoverStuckSagas(ctx, [createBookingSaga, changeBookingSaga]),
     },
     {
       name: 'purge-booking-idempotency-keys',

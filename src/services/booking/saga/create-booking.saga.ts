@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { localDate } from '../../../platform/dates.js';
+import { crashPoint } from '../../../platform/faults.js';
 import { AppError, isAppError } from '../../../platform/errors.js';
 import type { Venue } from '../clients/inventory.client.js';
 import type { PaymentMethod } from '../clients/payment.client.js';
@@ -24,11 +25,12 @@ import { bookingError } from '../booking.errors.js';
 import { bookingPayload, event, statusChangedEvent } from '../booking.events.js';
 import { pendingBookingRow, type CreateBookingInput } from '../booking.inputs.js';
 import type { Booking } from '../booking.model.js';
-import { holdKey, place, replayHoldRequest, type HoldRequest, type Placement } from '../booking.placement.js';
+import { holdKey, place, type HoldRequest, type Placement } from '../booking.placement.js';
 import { priceColumns, priceFor, type PriceSnapshot } from '../booking.pricing.js';
 import { findBooking, insertHistory, insertWithFreshReference, setPayment, updateBooking, writeEvents } from '../booking.repository.js';
 import { changeStatus } from '../booking-status.service.js';
 import { defineSaga, type Run, type SagaStep } from './saga.runner.js';
+import { holdInDoubt, probeHold } from './hold.steps.js';
 import { findSaga } from './saga.repository.js';
 
 /** The steps a create saga's record can name (`booking.saga.step`), in order. */
@@ -124,20 +126,9 @@ const held: CreateStepDef = {
   },
   // Unreachable inventory may still have made the hold (the answer was lost): recovery replays the
   // request by its key and releases what it finds.
-  inDoubt: (err, run) => isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') && run.data.hold_request !== undefined,
+  inDoubt: (err, run) => holdInDoubt(err, run.data.hold_request),
   failureReason: (err) => `not held: ${(err as Error).message}`,
-  probe: async (run) => {
-    if (run.data.hold_request === undefined) return { tookEffect: false, outcome: 'stopped before any hold was requested' };
-    // The hold's answer was lost: ask again with the same key; inventory answers the hold it made.
-    try {
-      return { tookEffect: true, record: { hold_id: (await replayHoldRequest(run.ctx, run.data.hold_request)).id } };
-    } catch (err) {
-      const code = err instanceof AppError ? (err.details as { inventory_code?: string } | undefined)?.inventory_code : undefined;
-      if (isAppError(err, 'INVENTORY_SERVICE_UNAVAILABLE') || code === 'IDEMPOTENCY_IN_PROGRESS') throw err;
-      // Refused the first time too (no availability …): nothing was held.
-      return { tookEffect: false, outcome: `not held: ${(err as Error).message}` };
-    }
-  },
+  probe: (run) => probeHold(run.ctx, run.data.hold_request),
   compensate: async (run, reason) => {
     if (run.data.hold_id === undefined || (await findBooking(run.ctx.db, run.bookingId)) !== undefined) return;
     await run.ctx.inventory.releaseHold(run.data.hold_id, reason);
@@ -306,12 +297,14 @@ const completed: CreateStepDef = {
       return { result: { booking }, end: { status, outcome: `booking ${booking.status}` } };
     }
     if (booking.inventory.holdId !== null) await ctx.inventory.confirmHold(booking.inventory.holdId);
+    crashPoint('create:completed:hold_confirmed');
     let captured = 0;
     let paymentStatus = booking.payment.status;
     if (data.intent_id !== undefined) {
       const intent = await ctx.payment.capture(data.intent_id, `booking:${bookingId}:capture`);
       captured = intent.amount_received;
       paymentStatus = intent.status;
+      crashPoint('create:completed:captured');
     }
     const now = ctx.clock.now();
     return {

@@ -42,11 +42,36 @@ export async function endSaga(
   outcome: string,
   at: Date,
 ): Promise<void> {
-  await db.updateTable('booking.saga').set({ status, step: status, outcome, updated_at: at }).where('id', '=', sagaId).execute();
+  // Only a running saga ends: a second settlement that lost a race cannot rewrite how the first ended it.
+  await db
+    .updateTable('booking.saga')
+    .set({ status, step: status, outcome, updated_at: at })
+    .where('id', '=', sagaId)
+    .where('status', '=', 'running')
+    .execute();
 }
 
 export async function findSaga(db: BookingExecutor, bookingId: string, kind: SagaKind): Promise<SagaRecord | undefined> {
   return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', kind).executeTakeFirst();
+}
+
+/**
+ * Claims a running saga for one settlement: only if it is untouched since it was read (`seen`), so two
+ * settlements of one saga (the recovery job and a client's retry) never run at once.
+ */
+export async function claimSaga(db: BookingExecutor, sagaId: string, seen: Date, at: Date): Promise<boolean> {
+  const claimed = await db
+    .updateTable('booking.saga')
+    .set({ updated_at: at })
+    .where('id', '=', sagaId)
+    .where('status', '=', 'running')
+    .where('updated_at', '=', seen)
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
+}
+
+export async function findSagaById(db: BookingExecutor, id: string): Promise<SagaRecord | undefined> {
+  return db.selectFrom('booking.saga').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Running sagas untouched since `cutoff`, the longest untouched first. */

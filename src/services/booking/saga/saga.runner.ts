@@ -21,13 +21,15 @@
  * leaves the saga running (recovery retries it) and its error is the saga's; one that answers
  * 'unfinished' (it left its undo to a task that has not run yet) also leaves the saga running.
  *
- * Fault injection for the crash tests: with INNKEEPER_FAULT_CRASH_AFTER=<step>, the process kills
- * itself (SIGKILL, no cleanup) right after that step is recorded. Never set in production.
+ * Fault injection for the crash tests: with INNKEEPER_FAULT_CRASH_AFTER=<kind>:<step>, the process
+ * kills itself (SIGKILL, no cleanup) right after that step is recorded (after the last step: after the
+ * saga's end committed). Never set in production.
  */
 import { randomUUID } from 'node:crypto';
+import { crashPoint } from '../../../platform/faults.js';
 import type { BookingContext } from '../booking.context.js';
 import type { BookingTrx } from '../booking.tables.js';
-import { endSaga, findStuckSagas, insertSaga, recordStep, type SagaKind, type SagaRecord } from './saga.repository.js';
+import { claimSaga, endSaga, findStuckSagas, insertSaga, recordStep, type SagaKind, type SagaRecord } from './saga.repository.js';
 
 /** How a saga ended. */
 export interface SagaEnd {
@@ -110,8 +112,8 @@ export interface Recoverable {
 }
 
 export interface Saga<I, D extends object, S extends object> extends Recoverable {
-  /** Records a new saga with `data` and runs it; answers the results of its steps. */
-  start(ctx: BookingContext, bookingId: string, input: I, data: D): Promise<Partial<S>>;
+  /** Records a new saga with `data` (under `sagaId`, or a fresh id) and runs it; answers the results of its steps. */
+  start(ctx: BookingContext, bookingId: string, input: I, data: D, sagaId?: string): Promise<Partial<S>>;
 }
 
 class Running<I, D extends object, S extends object> implements Run<I, D, S> {
@@ -135,10 +137,6 @@ class Running<I, D extends object, S extends object> implements Run<I, D, S> {
   async end(db: BookingContext['db'] | BookingTrx, end: SagaEnd): Promise<void> {
     await endSaga(db, this.sagaId, end.status, end.outcome, this.ctx.clock.now());
   }
-}
-
-function crashPoint(step: string): void {
-  if (process.env.INNKEEPER_FAULT_CRASH_AFTER === step) process.kill(process.pid, 'SIGKILL');
 }
 
 export function defineSaga<I, D extends object, S extends object>(def: SagaDefinition<I, D, S>): Saga<I, D, S> {
@@ -197,16 +195,15 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
         await backward(run, i, step.failureReason?.(err) ?? def.reasonOf(err));
         throw err;
       }
+      crashPoint(`${def.kind}:${step.name}`);
       if (end !== undefined) return;
-      crashPoint(step.name);
     }
   }
 
   return {
     kind: def.kind,
 
-    async start(ctx, bookingId, input, data) {
-      const sagaId = randomUUID();
+    async start(ctx, bookingId, input, data, sagaId = randomUUID()) {
       await insertSaga(ctx.db, { id: sagaId, bookingId, kind: def.kind, step: def.initial, data, at: ctx.clock.now() });
       const run = new Running<I, D, S>(ctx, sagaId, bookingId, input, data, def.initial);
       await forward(run, 0);
@@ -215,6 +212,8 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
 
     async settle(ctx, record) {
       if (record.status !== 'running') return 'unchanged';
+      // One settlement at a time: another (the recovery job, or a client's retry) that read it first wins.
+      if (!(await claimSaga(ctx.db, record.id, record.updated_at, ctx.clock.now()))) return 'unchanged';
       // The record's data was written by this runner from a D.
       const run = new Running<I, D, S>(ctx, record.id, record.booking_id, undefined, { ...record.data } as D, record.step);
       try {
