@@ -25,6 +25,8 @@ export interface CrashWorld {
   start(env?: Record<string, string>): Promise<StartedProcess>;
   /** Starts a process that kills itself at `point`. */
   startCrashing(point: string): Promise<StartedProcess>;
+  /** Opens the database (a PGlite directory only while no process holds it); the caller closes it. */
+  open(): Promise<Database>;
   /** Opens the database while no process holds it (a PGlite directory admits one process), and closes it after. */
   read<T>(fn: (database: Database) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
@@ -62,6 +64,7 @@ export async function crashWorld(backend: 'pglite' | 'postgres'): Promise<CrashW
     start: (extra = {}) => startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), ...extra }),
     startCrashing: (point) =>
       startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), INNKEEPER_FAULT_CRASH_AFTER: point }),
+    open: () => open(),
     read: async (fn) => {
       const database = await open();
       try {
