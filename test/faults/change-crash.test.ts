@@ -8,7 +8,7 @@
  * authorization left uncaptured, nothing left running. On PostgreSQL and on a PGlite data directory.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '../../src/platform/db/database.js';
 import { expectReconciled } from '../helpers/booking-fixtures.js';
 import { crashWorld, retry, send, sendAndDie, settled, type CrashWorld, type Json } from '../helpers/crash.js';
@@ -18,6 +18,7 @@ let world: CrashWorld;
 beforeAll(async () => {
   world = await crashWorld(backend);
 });
+afterEach(async () => world?.killAll());
 afterAll(async () => world?.dispose());
 
 const card = { card_number: '4242424242424242', exp_month: 12, exp_year: 2031, cvc: '123' };
@@ -149,7 +150,7 @@ async function expectEnd(database: Database, id: string, oldHold: string, expect
 }
 
 describe.each(Object.entries(FLOWS))('%s, killed after each step', (_name, flow) => {
-  it.each(flow.points)(`after %s, ends as asked (${backend})`, async (point) => {
+  it.each(flow.points)(`after %s, ends as asked (${backend})`, { timeout: 240_000 }, async (point) => {
     const crashing = await world.startCrashing(point);
     const { id, holdId } = await paidBooking(crashing.url, flow.nights);
     const { method, url, body } = flow.request(id);

@@ -56,6 +56,7 @@ describe.runIf(backend === 'postgres')('chaos: random kills under a mixed load',
     world = await crashWorld(backend);
   });
   afterAll(async () => {
+    await world?.killAll();
     await database?.close();
     await world?.dispose();
   });

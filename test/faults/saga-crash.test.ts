@@ -7,7 +7,7 @@
  * inventory and payment. On PostgreSQL and on a PGlite data directory (the default back end).
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { expectReconciled } from '../helpers/booking-fixtures.js';
 import { crashWorld, send, sendAndDie, settled, type CrashWorld } from '../helpers/crash.js';
 
@@ -28,10 +28,11 @@ let world: CrashWorld;
 beforeAll(async () => {
   world = await crashWorld(backend);
 });
+afterEach(async () => world?.killAll());
 afterAll(async () => world?.dispose());
 
 describe('a crash after each create step', () => {
-  it.each(POINTS)(`after %s, recovery ends the saga consistent (${backend})`, async (point, confirms) => {
+  it.each(POINTS)(`after %s, recovery ends the saga consistent (${backend})`, { timeout: 240_000 }, async (point, confirms) => {
     const hotel = `crash-${point.replaceAll(':', '-')}`;
     const promo = `CRASH${POINTS.findIndex(([p]) => p === point)}`;
     const crashing = await world.startCrashing(point);

@@ -29,6 +29,8 @@ export interface CrashWorld {
   open(): Promise<Database>;
   /** Opens the database while no process holds it (a PGlite directory admits one process), and closes it after. */
   read<T>(fn: (database: Database) => Promise<T>): Promise<T>;
+  /** Kills every process this world started that still runs (after a failed test, so the next starts clean). */
+  killAll(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -59,11 +61,20 @@ export async function crashWorld(backend: 'pglite' | 'postgres'): Promise<CrashW
     open = () => openDatabase({ kind: 'pglite', dataDir });
     dispose = async () => fs.rmSync(dir, { recursive: true, force: true });
   }
+  const started: StartedProcess[] = [];
+  const track = async (proc: Promise<StartedProcess>) => {
+    const p = await proc;
+    started.push(p);
+    return p;
+  };
   return {
     backend,
-    start: (extra = {}) => startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), ...extra }),
+    killAll: async () => {
+      for (const p of started.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop('SIGKILL');
+    },
+    start: (extra = {}) => track(startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), ...extra })),
     startCrashing: (point) =>
-      startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), INNKEEPER_FAULT_CRASH_AFTER: point }),
+      track(startCli(args, { ...env, SAGA_RECOVERY_AFTER_MS: String(RECOVERY_AFTER_MS), INNKEEPER_FAULT_CRASH_AFTER: point })),
     open: () => open(),
     read: async (fn) => {
       const database = await open();

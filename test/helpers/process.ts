@@ -66,7 +66,7 @@ export async function startCli(args: string[], env: Record<string, string | unde
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<Exited>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   const url = `http://127.0.0.1:${chosen}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000; // a loaded machine (CI runs two test workers) can take long to transpile and migrate
   for (;;) {
     if (child.exitCode !== null) throw new Error(`innkeeper exited with ${child.exitCode}: ${stderr}`);
     try {
@@ -77,7 +77,7 @@ export async function startCli(args: string[], env: Record<string, string | unde
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`innkeeper did not answer /health within 30 s: ${stderr}`);
+      throw new Error(`innkeeper did not answer /health within 90 s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
