@@ -25,13 +25,23 @@ import {
 } from '../services/inventory/inventory.reconcile.js';
 import { intentFacts, ledgerDiscrepancies } from '../services/payment/payment.reconcile.js';
 import { activeRedemptions, promoUsesMismatches } from '../services/pricing/pricing.reconcile.js';
-import { compare, DEFAULT_DEADLINE_MS, type ReconcileFacts, type ReconcileReport } from './reconcile.domain.js';
+import { compare, DEFAULT_DEADLINE_MS, type CheckName, type ReconcileFacts, type ReconcileReport } from './reconcile.domain.js';
 
-export { CHECKS, DEFAULT_DEADLINE_MS, formatProblem, type CheckName, type Problem, type ReconcileReport } from './reconcile.domain.js';
+export {
+  CHECKS,
+  DEFAULT_DEADLINE_MS,
+  formatProblem,
+  isCheckName,
+  type CheckName,
+  type Problem,
+  type ReconcileReport,
+} from './reconcile.domain.js';
 
 export interface ReconcileOptions {
   /** Open booking tasks and running sagas older than this are problems (default 10 minutes). */
   readonly deadlineMs?: number;
+  /** Checks not to run. */
+  readonly skip?: readonly CheckName[];
 }
 
 /** Reads each service's facts and compares them; `problems` is empty when everything agrees. */
@@ -52,5 +62,5 @@ export async function reconcile(db: AnyDB, clock: Clock, options: ReconcileOptio
       pricing: { uses: await promoUsesMismatches(trx), redemptions: await activeRedemptions(trx) },
       payment: { intents: await intentFacts(trx), ledger: await ledgerDiscrepancies(trx) },
     }));
-  return compare(facts, clock.now(), { deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS });
+  return compare(facts, clock.now(), { deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS, skip: options.skip ?? [] });
 }
