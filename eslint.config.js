@@ -1,7 +1,7 @@
 // Type-aware lint: floating promises and non-exhaustive switches over closed unions are errors.
 // The import rules of ARCHITECTURE.md are lint rules too (the "Boundaries" block below), so a wrong
 // arrow fails `npm run lint`; test/unit/lint/boundaries.test.ts shows each one firing.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
@@ -15,6 +15,14 @@ const services = readdirSync(join(root, 'src/services'), { withFileTypes: true }
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name)
   .sort();
+
+/**
+ * The read-only facts each service answers about its own schema for the operator's reconciliation
+ * (`src/services/<service>/<service>.reconcile.ts`): the only service code `src/ops` may import.
+ */
+const reconcileFacts = services
+  .map((service) => `${service}/${service}.reconcile.ts`)
+  .filter((file) => existsSync(join(root, 'src/services', file)));
 
 /**
  * Files holding domain logic only (no HTTP, no SQL): the layer names, plus the pure-logic files
@@ -32,7 +40,8 @@ const domainFiles = [
   'src/**/*.card.ts',
   'src/services/inventory/holds/hold.kinds.ts',
 ];
-const repositoryFiles = ['src/**/*.repository.ts'];
+/** SQL: repositories, and the read-only reconciliation facts of each service. */
+const repositoryFiles = ['src/**/*.repository.ts', 'src/**/*.reconcile.ts'];
 /** Use-cases: they return domain values; the HTTP answer is the route's business. */
 const useCaseFiles = ['src/**/*.service.ts', 'src/**/saga/**/*.ts', 'src/**/*.saga.ts'];
 
@@ -45,8 +54,19 @@ const noFastify = {
 const boundaryZones = [
   {
     target: 'src/platform',
-    from: ['src/services', 'src/contracts', 'src/datasets', 'src/cli.ts'],
+    from: ['src/services', 'src/contracts', 'src/datasets', 'src/ops', 'src/cli.ts'],
     message: 'src/platform serves every service and imports none of them (ARCHITECTURE.md).',
+  },
+  {
+    target: 'src/ops',
+    from: 'src/services',
+    except: reconcileFacts,
+    message: 'Operator tools read a service only through its read-only facts, `src/services/<service>/<service>.reconcile.ts`.',
+  },
+  {
+    target: 'src/services',
+    from: 'src/ops',
+    message: 'Services know nothing of the operator tools that audit them.',
   },
   {
     target: 'src/contracts',

@@ -1,5 +1,5 @@
 /**
- * innkeeper start | migrate | seed — the only place that listens, exits, or prints to a terminal.
+ * innkeeper start | migrate | seed | jobs | reconcile — the only place that listens, exits, or prints to a terminal.
  * Configuration errors end the process with one line and exit code 2, never a stack trace.
  */
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { DATASETS, datasetNames } from './datasets/index.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, redactUrl, type Config } from './platform/config.js';
 import { DatabaseUnavailableError, openDatabase } from './platform/db/database.js';
+import { CHECKS, DEFAULT_DEADLINE_MS, formatProblem, isCheckName, reconcile } from './ops/reconcile.js';
 import { MigrationError, migrateToLatest } from './platform/db/migrator.js';
 import type { ServiceDeps } from './platform/http/app.js';
 import { Scheduler } from './platform/jobs/scheduler.js';
@@ -27,9 +28,12 @@ const USAGE = `usage:
   innkeeper seed --dataset NAME [--data-dir DIR]
   innkeeper jobs list
   innkeeper jobs run NAME
+  innkeeper reconcile [--data-dir DIR | --memory] [--json] [--deadline-minutes N] [--skip CHECK,…]
 
   --demo        load the demo data set on first start (what \`npm start\` does)
   --seed NAME   load data set NAME before listening
+  reconcile     prints every inconsistency between the services' data and exits 1 if there is any
+                (checks: ${CHECKS.join(', ')})
   data sets: ${datasetNames().join(', ')}
   services:  ${Object.keys(SERVICES).join(', ')}`;
 
@@ -194,6 +198,52 @@ async function commandJobs(argv: string[]): Promise<void> {
   }
 }
 
+/** Exit code of `reconcile` when it could not audit (database unreachable, schemas not migrated). */
+class CannotAuditError extends Error {}
+
+/**
+ * The operator's audit (src/ops/reconcile.ts): prints every problem and exits 1 when there is any,
+ * 0 with a one-line summary otherwise. Read-only: it migrates nothing, so an unmigrated database is
+ * refused instead of changed.
+ */
+async function commandReconcile(argv: string[]): Promise<void> {
+  await withDatabase(
+    argv,
+    { json: { type: 'boolean' }, 'deadline-minutes': { type: 'string' }, skip: { type: 'string' } },
+    async (deps, values) => {
+      const raw = values['deadline-minutes'];
+      const minutes = typeof raw === 'string' ? Number(raw) : DEFAULT_DEADLINE_MS / 60_000;
+      if (!Number.isFinite(minutes) || minutes < 0)
+        throw new UsageError(`--deadline-minutes must be a number ≥ 0 (got ${JSON.stringify(raw)})`);
+      const skip = typeof values.skip === 'string' ? values.skip.split(',').filter((c) => c !== '') : [];
+      const unknown = skip.filter((c) => !isCheckName(c));
+      if (unknown.length > 0) throw new UsageError(`--skip names unknown checks: ${unknown.join(', ')} (checks: ${CHECKS.join(', ')})`);
+      let report;
+      try {
+        report = await reconcile(deps.database.db, deps.clock, { deadlineMs: minutes * 60_000, skip: skip.filter(isCheckName) });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === '42P01' || code === '3F000')
+          throw new CannotAuditError(`the database is not migrated (${(err as Error).message}); run innkeeper migrate first`);
+        throw err;
+      }
+      if (values.json === true) {
+        process.stdout.write(
+          `${JSON.stringify({ clean: report.problems.length === 0, checks: report.checks, problems: report.problems })}\n`,
+        );
+      } else if (report.problems.length === 0) {
+        process.stdout.write(`reconcile: clean (${report.checks} checks)\n`);
+      } else {
+        for (const p of report.problems) process.stdout.write(`${formatProblem(p)}\n`);
+        process.stdout.write(
+          `reconcile: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${report.checks} checks)\n`,
+        );
+      }
+      if (report.problems.length > 0) process.exitCode = 1;
+    },
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -205,6 +255,12 @@ async function main(argv: string[]): Promise<void> {
       return commandSeed(rest);
     case 'jobs':
       return commandJobs(rest);
+    case 'reconcile':
+      return commandReconcile(rest).catch((err: unknown) => {
+        // An audit that could not run must not look like one that found problems (exit 1).
+        if (err instanceof DatabaseUnavailableError || err instanceof CannotAuditError) fail(err.message, 2);
+        throw err;
+      });
     case undefined:
     case 'help':
     case '--help':

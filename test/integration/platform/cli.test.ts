@@ -108,6 +108,43 @@ describe.runIf(backend === 'pglite')('innkeeper CLI on the embedded database', (
     const second = await runCli(['migrate', '--data-dir', dataDir]);
     expect(second.stdout).toMatch(/inventory: up to date/);
   });
+
+  it('audits with `innkeeper reconcile`: exit 0 when clean, 1 listing each problem, 2 when it cannot audit', async () => {
+    const dataDir = path.join(tmpDir(), 'data');
+    const unmigrated = await runCli(['reconcile', '--data-dir', dataDir]);
+    expect(unmigrated.code).toBe(2);
+    expect(unmigrated.stderr).toContain('run innkeeper migrate first');
+
+    // rooms-2025 reserves its rooms directly (reserved_direct, logged as adjustments), no holds.
+    expect((await runCli(['seed', '--dataset', 'rooms-2025', '--data-dir', dataDir])).code).toBe(0);
+    const clean = await runCli(['reconcile', '--data-dir', dataDir]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toMatch(/^reconcile: clean \(\d+ checks\)\n$/);
+
+    const db = await openDatabase({ kind: 'pglite', dataDir });
+    const { rows } = await sql<{ room_type_id: string; night: string }>`
+      update inventory.room_night set reserved = reserved + 1
+      where (room_type_id, night) = (select room_type_id, night from inventory.room_night where reserved < capacity order by 1, 2 limit 1)
+      returning room_type_id, night`.execute(db.db);
+    await db.close();
+    const corrupted = rows[0]!;
+
+    const found = await runCli(['reconcile', '--data-dir', dataDir]);
+    expect(found.code).toBe(1);
+    const lines = found.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain(`night-reserved\troom_type_id=${corrupted.room_type_id} night=${corrupted.night}\t`);
+    expect(lines[1]).toMatch(/^reconcile: 1 problem \(\d+ checks\)$/);
+
+    const json = await runCli(['reconcile', '--json', '--data-dir', dataDir]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      clean: false,
+      problems: [{ check: 'night-reserved', ids: { room_type_id: corrupted.room_type_id, night: corrupted.night } }],
+    });
+    const skipped = await runCli(['reconcile', '--skip', 'night-reserved', '--data-dir', dataDir]);
+    expect(skipped.code).toBe(0);
+  }, 240_000);
 });
 
 describe.runIf(backend === 'postgres')('innkeeper CLI on PostgreSQL', () => {
@@ -130,6 +167,25 @@ describe.runIf(backend === 'postgres')('innkeeper CLI on PostgreSQL', () => {
       );
       await check.end();
       expect(rows.map((r) => r.nspname)).toEqual(['inventory', 'platform']);
+    } finally {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    }
+  });
+
+  it('reconciles a PostgreSQL database named by DATABASE_URL', async () => {
+    const adminUrl = inject('postgresUrl');
+    const name = `innkeeper_cli_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    try {
+      expect((await runCli(['migrate'], { DATABASE_URL: url.toString() })).code).toBe(0);
+      const clean = await runCli(['reconcile'], { DATABASE_URL: url.toString() });
+      expect(clean.code, clean.stderr).toBe(0);
+      expect(clean.stdout).toContain('reconcile: clean');
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
