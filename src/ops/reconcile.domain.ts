@@ -3,7 +3,7 @@
  * schema (`src/services/<service>/<service>.reconcile.ts`). No I/O: `reconcile.ts` gathers the facts,
  * this decides what disagrees. Every problem names its check, the ids involved and what is wrong.
  *
- * Work in flight is not an inconsistency: a booking whose create saga is still running has a hold,
+ * Work in flight is not an inconsistency: a booking whose create or change saga is still running has a hold,
  * a promo use or a payment the booking row does not show yet, and a task decided but not yet carried
  * out (release a hold, refund, give a promo use back) is accounted for as decided. Both become problems
  * of their own once they are older than the deadline (`task-overdue`, `saga-overdue`).
@@ -143,7 +143,10 @@ export function compare(facts: ReconcileFacts, now: Date, options: CompareOption
   const keptHolds = new Set<string>();
   for (const b of bookings) if (b.holdId !== null && KEEPS_HOLD.has(b.status)) keptHolds.add(b.holdId);
   const releasing = new Set(openOf('release_hold').map((t) => t.holdId));
-  const inFlightHolds = new Set(bookings.filter((b) => inFlight.has(b.id) && b.holdId !== null).map((b) => b.holdId));
+  const inFlightHolds = new Set([
+    ...bookings.filter((b) => inFlight.has(b.id) && b.holdId !== null).map((b) => b.holdId),
+    ...sagas.flatMap((s) => s.holdIds),
+  ]);
   for (const h of facts.inventory.holds) {
     if (h.status !== 'CONFIRMED' || keptHolds.has(h.id) || releasing.has(h.id) || inFlightHolds.has(h.id)) continue;
     add(

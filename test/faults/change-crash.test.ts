@@ -10,7 +10,9 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '../../src/platform/db/database.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { expectReconciled } from '../helpers/booking-fixtures.js';
+import { expectReconciled as reconciled } from '../helpers/reconcile.js';
 import { crashWorld, retry, send, sendAndDie, settled, type CrashWorld, type Json } from '../helpers/crash.js';
 
 const backend = inject('backend');
@@ -147,6 +149,7 @@ async function expectEnd(database: Database, id: string, oldHold: string, expect
   const running = await sql<{ n: number }>`select count(*)::int as n from booking.saga where status = 'running'`.execute(db);
   expect(running.rows[0]!.n, 'no saga left running').toBe(0);
   await expectReconciled({ database });
+  await reconciled({ db: database.db, clock: systemClock }); // the operator's `innkeeper reconcile`
 }
 
 describe.each(Object.entries(FLOWS))('%s, killed after each step', (_name, flow) => {

@@ -15,7 +15,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Database } from '../../src/platform/db/database.js';
+import { systemClock } from '../../src/platform/clock.js';
 import { expectReconciled } from '../helpers/booking-fixtures.js';
+import { expectReconciled as reconciled } from '../helpers/reconcile.js';
 import { crashWorld, send, type CrashWorld, type Json } from '../helpers/crash.js';
 import type { StartedProcess } from '../helpers/process.js';
 
@@ -205,6 +207,7 @@ async function quiesce(database: Database): Promise<void> {
 async function expectConsistent(database: Database): Promise<void> {
   const db = database.db;
   await expectReconciled({ database });
+  await reconciled({ db: database.db, clock: systemClock }); // the operator's `innkeeper reconcile`
   const money = await sql<{ id: string; booked: number; paid: number }>`
     select b.id, (b.amount_captured - b.amount_refunded)::int as booked,
       coalesce((select sum(i.amount_received - i.amount_refunded) from payment.payment_intent i where i.booking_id = b.id::text), 0)::int as paid

@@ -8,7 +8,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { systemClock } from '../../src/platform/clock.js';
 import { expectReconciled } from '../helpers/booking-fixtures.js';
+import { expectReconciled as reconciled } from '../helpers/reconcile.js';
 import { crashWorld, send, sendAndDie, settled, type CrashWorld } from '../helpers/crash.js';
 
 const backend = inject('backend');
@@ -86,6 +88,7 @@ describe('a crash after each create step', () => {
       const running = await sql<{ n: number }>`select count(*)::int as n from booking.saga where status = 'running'`.execute(db);
       expect(running.rows[0]!.n).toBe(0);
       await expectReconciled({ database });
+      await reconciled({ db: database.db, clock: systemClock }); // the operator's `innkeeper reconcile`
     });
   });
 });

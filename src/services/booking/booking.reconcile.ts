@@ -41,6 +41,8 @@ export interface RunningSaga {
   readonly bookingId: string;
   readonly kind: string;
   readonly step: string;
+  /** The holds the saga took that its booking may not name yet (a change's new hold). */
+  readonly holdIds: readonly string[];
   readonly startedAt: Date;
   readonly updatedAt: Date;
 }
@@ -93,10 +95,16 @@ export async function openTasks(db: BookingExecutor): Promise<OpenTask[]> {
   }));
 }
 
+/** The hold ids a saga's record names: the create saga's `hold_id`, a change's `placement.hold_id`. */
+function sagaHolds(data: Record<string, unknown>): string[] {
+  const placement = data.placement as { hold_id?: unknown } | undefined;
+  return [data.hold_id, placement?.hold_id].filter((x): x is string => typeof x === 'string');
+}
+
 export async function runningSagas(db: BookingExecutor): Promise<RunningSaga[]> {
   const rows = await db
     .selectFrom('booking.saga')
-    .select(['id', 'booking_id', 'kind', 'step', 'started_at', 'updated_at'])
+    .select(['id', 'booking_id', 'kind', 'step', 'data', 'started_at', 'updated_at'])
     .where('status', '=', 'running')
     .orderBy('started_at')
     .execute();
@@ -105,6 +113,7 @@ export async function runningSagas(db: BookingExecutor): Promise<RunningSaga[]> 
     bookingId: r.booking_id,
     kind: r.kind,
     step: r.step,
+    holdIds: sagaHolds(r.data),
     startedAt: r.started_at,
     updatedAt: r.updated_at,
   }));

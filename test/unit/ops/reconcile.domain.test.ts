@@ -106,9 +106,36 @@ describe('compare', () => {
   it('ignores the objects of a booking whose create saga is still running, until the saga is late', () => {
     const f = facts({ bookings: [booking({ status: 'PENDING', amountCaptured: 0 })] });
     expect(checks(f)).toEqual(['booking-payment']);
-    const running = { id: 's1', bookingId: 'b1', kind: 'create', step: 'authorized', startedAt: minutesAgo(1), updatedAt: minutesAgo(1) };
+    const running = {
+      id: 's1',
+      bookingId: 'b1',
+      kind: 'create',
+      step: 'authorized',
+      holdIds: ['h1'],
+      startedAt: minutesAgo(1),
+      updatedAt: minutesAgo(1),
+    };
     expect(checks({ ...f, booking: { ...f.booking, sagas: [running] } })).toEqual([]);
     expect(checks({ ...f, booking: { ...f.booking, sagas: [{ ...running, updatedAt: minutesAgo(10) }] } })).toEqual(['saga-overdue']);
+  });
+
+  it("takes a running change saga's new hold, confirmed before the commit names it, for work in flight", () => {
+    const holds = [
+      { id: 'h1', kind: 'lodging', status: 'CONFIRMED' },
+      { id: 'h2', kind: 'lodging', status: 'CONFIRMED' },
+    ] as const;
+    const f = facts({ holds: [...holds] });
+    expect(checks(f)).toEqual(['hold-unbooked']);
+    const change = {
+      id: 's2',
+      bookingId: 'b1',
+      kind: 'change',
+      step: 'hold_confirmed',
+      holdIds: ['h2'],
+      startedAt: minutesAgo(1),
+      updatedAt: minutesAgo(1),
+    };
+    expect(checks({ ...f, booking: { ...f.booking, sagas: [change] } })).toEqual([]);
   });
 
   it('keeps a promo use for a no-show, gives it back for a cancellation, and skips what it is told to', () => {
