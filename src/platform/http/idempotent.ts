@@ -7,13 +7,15 @@
  * sagas): takes the key (header `Idempotency-Key`, or the body's `idempotency_key`) before any side
  * effect (saga-key.ts), replays a finished answer, refuses a different request under the same key
  * (422) or one still running (409), and stores the answer — a refusal (4xx) included. A 5xx or a
- * crash leaves nothing stored: the key is freed, or taken over after `takeOverAfterMs` with the same
- * resource id, so the retry resumes the same work.
+ * crash leaves nothing stored: the key is freed, or — after a crash, or a failure in doubt (work left
+ * for recovery, in-doubt.ts) — taken over after `takeOverAfterMs` with the same resource id, so the
+ * retry resumes the same work.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { AnyDB } from '../db/database.js';
+import { isInDoubt } from '../idempotency/in-doubt.js';
 import { wasReplayed, type Answer } from '../idempotency/once.js';
 import { abandonKey, beginKey, completeKey, refuseKey } from '../idempotency/saga-key.js';
 import { AppError } from '../errors.js';
@@ -90,7 +92,9 @@ export async function idempotentReply(
       result = await run(begun.resourceId ?? randomUUID());
     } catch (err) {
       if (err instanceof AppError && err.status < 500) await refuseKey(store.db, ref, err);
-      else await abandonKey(store.db, ref);
+      // A failure in doubt left work to finish: the key stays taken, so a retry resumes that work
+      // (after takeOverAfterMs) instead of starting it again.
+      else if (!isInDoubt(err)) await abandonKey(store.db, ref);
       throw err;
     }
     await completeKey(store.db, ref, { status: result.status, body: result.body });

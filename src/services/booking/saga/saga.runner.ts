@@ -27,6 +27,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { crashPoint } from '../../../platform/faults.js';
+import { markInDoubt } from '../../../platform/idempotency/in-doubt.js';
 import type { BookingContext } from '../booking.context.js';
 import type { BookingTrx } from '../booking.tables.js';
 import { claimSaga, endSaga, findStuckSagas, insertSaga, recordStep, type SagaKind, type SagaRecord } from './saga.repository.js';
@@ -173,13 +174,14 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
     return end;
   }
 
-  /** Undoes steps `through` … 0, newest first; ends the saga compensated unless an undo is unfinished. */
-  async function backward(run: Running<I, D, S>, through: number, reason: string): Promise<void> {
+  /** Undoes steps `through` … 0, newest first; ends the saga compensated unless an undo is unfinished (answers whether it ended). */
+  async function backward(run: Running<I, D, S>, through: number, reason: string): Promise<boolean> {
     let finished = true;
     for (let i = through; i >= 0; i--) {
       if ((await def.steps[i]!.compensate?.(run, reason)) === 'unfinished') finished = false;
     }
     if (finished) await run.end(run.ctx.db, { status: 'compensated', outcome: reason });
+    return finished;
   }
 
   /** Runs the steps from `from` on until the saga ends; a failed step is undone with those before it. */
@@ -191,9 +193,15 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
       try {
         end = await perform(run, i);
       } catch (err) {
-        if (step.inDoubt?.(err, run) === true) throw err;
-        await backward(run, i, step.failureReason?.(err) ?? def.reasonOf(err));
-        throw err;
+        // Left running for recovery: the caller must not start the same work again (in-doubt.ts).
+        if (step.inDoubt?.(err, run) === true) throw markInDoubt(err);
+        let finished: boolean;
+        try {
+          finished = await backward(run, i, step.failureReason?.(err) ?? def.reasonOf(err));
+        } catch (undoErr) {
+          throw markInDoubt(undoErr); // an undo that failed leaves the saga running too
+        }
+        throw finished ? err : markInDoubt(err); // so does one left to a task not yet run
       }
       crashPoint(`${def.kind}:${step.name}`);
       if (end !== undefined) return;
