@@ -18,6 +18,8 @@ import type { LocalTestProviderDB } from './providers/local-test.repository.js';
 export interface PaymentServiceOptions {
   /** The card processor (see the adapter interface in providers/payment.provider.ts); by default the local test provider (no money moves). */
   readonly provider?: (deps: ServiceDeps) => PaymentProvider;
+  /** How long (real time, ms) a request waits for another provider call on the same intent or key; 5 s by default. */
+  readonly waitMs?: number;
 }
 
 export function paymentServiceModule(options: PaymentServiceOptions = {}): ServiceModule {
@@ -46,6 +48,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
         provider,
         idempotencyTtlMs: deps.idempotencyTtlMs,
         log: app.log,
+        ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       };
       paymentRoutes(app, ctx);
       for (const job of paymentJobs(ctx)) deps.scheduler.add(job);
