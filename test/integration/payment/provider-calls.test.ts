@@ -230,25 +230,29 @@ describe('the open-transaction probe', () => {
 describe('no transaction is open when the provider is called', () => {
   it('for authorize (approved and declined), capture, cancel (void), refund and the recovery lookup', async () => {
     calls.length = 0;
+    const statuses: number[] = [];
     const a = await newIntent();
-    expect((await api.authorize(a, card(CARDS.declined), 'nt-auth-1')).status).toBe(402);
-    expect((await api.authorize(a, card(), 'nt-auth-2')).status).toBe(200);
-    expect((await api.capture(a, { amount: 6_000 }, 'nt-cap')).status).toBe(200);
-    expect((await api.refund(a, { amount: 1_000 }, 'nt-ref')).status).toBe(201);
-    expect((await api.refund(a, { amount: 500 })).status).toBe(201);
+    statuses.push((await api.authorize(a, card(CARDS.declined), 'nt-auth-1')).status);
+    statuses.push((await api.authorize(a, card(), 'nt-auth-2')).status);
+    statuses.push((await api.capture(a, { amount: 6_000 }, 'nt-cap')).status);
+    statuses.push((await api.refund(a, { amount: 1_000 }, 'nt-ref')).status);
+    statuses.push((await api.refund(a, { amount: 500 })).status);
     const b = await newIntent();
-    expect((await api.authorize(b, card())).status).toBe(200);
-    expect((await api.cancel(b, {}, 'nt-void')).status).toBe(200);
+    statuses.push((await api.authorize(b, card())).status);
+    statuses.push((await api.cancel(b, {}, 'nt-void')).status);
     // A lost answer, settled by the recovery job's lookup.
     const c = await newIntent();
     faults.loseAnswer.add('authorize');
-    expect((await api.authorize(c, card(), 'nt-lost')).status).toBe(503);
+    statuses.push((await api.authorize(c, card(), 'nt-lost')).status);
     faults.loseAnswer.clear();
     clock.advance(PROVIDER_CALL_DEADLINE_MS);
-    expect(await recover()).toEqual({ settled: 1, failed: 0, unreachable: 0 });
+    const recovered = await recover();
 
-    expect(new Set(calls.map((c) => c.operation))).toEqual(new Set(['authorize', 'capture', 'cancel', 'refund', 'retrieve']));
+    // Every call was observed, and none with a transaction open (either count).
     expect(calls.filter((c) => c.openTransactions > 0 || c.idleInTransaction > 0)).toEqual([]);
+    expect(new Set(calls.map((c) => c.operation))).toEqual(new Set(['authorize', 'capture', 'cancel', 'refund', 'retrieve']));
+    expect(statuses).toEqual([402, 200, 200, 201, 201, 200, 200, 503]);
+    expect(recovered).toEqual({ settled: 1, failed: 0, unreachable: 0 });
   });
 });
 
