@@ -19,6 +19,7 @@
  *
  * Use-cases return domain values (intents, refunds, a ledger); the routes render them.
  */
+import type { Insertable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import {
@@ -58,7 +59,6 @@ import type { PaymentDB, PaymentDb, PaymentTrx, ProviderAttemptTable } from './p
 import { findAttempt, hasCallInFlight, insertAttempt, pendingRefundTotal, touchAttempt } from './provider-attempt.repository.js';
 import { intentAfter, PROVIDER_CALL_DEADLINE_MS, providerKeyFor, refundOf, settleFromProvider } from './provider-call.service.js';
 import type { PaymentProvider, ProviderOperation, ProviderOutcome } from './providers/payment.provider.js';
-import type { Insertable } from 'kysely';
 
 export interface PaymentContext {
   readonly db: PaymentDb;
