@@ -148,6 +148,16 @@ export async function answerSagaKey(db: KeyExecutor, ref: KeyRef, answer: Render
     where scope = ${ref.scope} and key = ${ref.key}`.execute(db);
 }
 
+/**
+ * Unlocks a saga key still in progress without answering it: the next request with the key takes it
+ * over at once and resumes the same resource (its first attempt's outcome is unknown, not failed).
+ */
+export async function unlockSagaKey(db: KeyExecutor, ref: KeyRef): Promise<void> {
+  await sql`update ${table(ref.schema)} set locked_at = null where scope = ${ref.scope} and key = ${ref.key} and state = 'in_progress'`.execute(
+    db,
+  );
+}
+
 /** Frees a key still in progress. */
 export async function deleteRunningKey(db: KeyExecutor, ref: KeyRef): Promise<void> {
   await sql`delete from ${table(ref.schema)} where scope = ${ref.scope} and key = ${ref.key} and state = 'in_progress'`.execute(db);

@@ -17,6 +17,7 @@ import {
   insertSagaKey,
   lockSagaKey,
   relockSagaKey,
+  unlockSagaKey,
   type KeyExecutor,
   type KeyRef,
 } from './idempotency-key.repository.js';
@@ -73,4 +74,13 @@ export async function refuseKey(db: KeyExecutor, ref: KeyRef, err: AppError): Pr
 /** Frees a key taken with `beginKey` when the operation took no effect, so that a retry runs afresh. */
 export async function abandonKey(db: KeyExecutor, ref: KeyRef): Promise<void> {
   await deleteRunningKey(db, ref);
+}
+
+/**
+ * Unlocks a key taken with `beginKey` whose operation's outcome is unknown (a remote call that did not
+ * answer): the next request with the key takes it over at once, with the same `resourceId`, and resumes
+ * the operation instead of starting a second one.
+ */
+export async function releaseKey(db: KeyExecutor, ref: KeyRef): Promise<void> {
+  await unlockSagaKey(db, ref);
 }

@@ -1,8 +1,9 @@
 /** Payment intents, refunds and ledger entries as the domain sees them; one mapper per table. */
 import type { Selectable } from 'kysely';
 import type { CardSummary } from './payment.card.js';
-import type { IntentStatus, LedgerKind } from './payment.states.js';
-import type { LedgerEntryTable, PaymentIntentTable, RefundTable } from './payment.tables.js';
+import type { AttemptStatus, IntentStatus, LedgerKind } from './payment.states.js';
+import type { LedgerEntryTable, PaymentIntentTable, ProviderAttemptTable, RefundTable } from './payment.tables.js';
+import type { DeclineCode, ProviderOperation } from './providers/payment.provider.js';
 
 export interface PaymentIntent {
   readonly id: string;
@@ -95,6 +96,58 @@ export function rowToLedgerEntry(r: Selectable<LedgerEntryTable>): LedgerEntry {
     idempotencyKey: r.idempotency_key,
     refundId: r.refund_id,
     createdAt: r.created_at,
+  };
+}
+
+/** One provider call as recorded before it was made (docs/adr/0006). */
+export interface ProviderAttempt {
+  /** The operation id (the ledger rows' and the refund's `operation_id`). */
+  readonly id: string;
+  readonly intentId: string;
+  readonly currency: string;
+  readonly operation: ProviderOperation;
+  /** The idempotency key the provider sees. */
+  readonly providerKey: string;
+  readonly status: AttemptStatus;
+  /** authorize: the intent's amount; capture: captured; cancel: released; refund: refunded. */
+  readonly amount: number;
+  /** capture: the rest of the authorization it releases. */
+  readonly released: number;
+  readonly authorizationReference: string | null;
+  /** authorize: the card tried. */
+  readonly card: CardSummary | null;
+  readonly reason: string | null;
+  /** The caller's Idempotency-Key (scope and key), if one was sent. */
+  readonly callerKey: { readonly scope: string; readonly key: string } | null;
+  readonly providerReference: string | null;
+  readonly decline: { readonly declineCode: DeclineCode; readonly message: string } | null;
+  readonly createdAt: Date;
+  readonly attemptedAt: Date;
+  readonly settledAt: Date | null;
+}
+
+export function rowToAttempt(r: Selectable<ProviderAttemptTable>): ProviderAttempt {
+  return {
+    id: r.id,
+    intentId: r.intent_id,
+    currency: r.currency,
+    operation: r.operation,
+    providerKey: r.provider_key,
+    status: r.status,
+    amount: r.amount,
+    released: r.released,
+    authorizationReference: r.authorization_reference,
+    card:
+      r.card_brand !== null && r.card_last4 !== null && r.card_exp_month !== null && r.card_exp_year !== null
+        ? { brand: r.card_brand, last4: r.card_last4, expMonth: r.card_exp_month, expYear: r.card_exp_year }
+        : null,
+    reason: r.reason,
+    callerKey: r.idempotency_scope !== null && r.idempotency_key !== null ? { scope: r.idempotency_scope, key: r.idempotency_key } : null,
+    providerReference: r.provider_reference,
+    decline: r.decline_code !== null ? { declineCode: r.decline_code, message: r.decline_message ?? '' } : null,
+    createdAt: r.created_at,
+    attemptedAt: r.attempted_at,
+    settledAt: r.settled_at,
   };
 }
 

@@ -43,11 +43,22 @@ export async function listIntents(db: PaymentExecutor, filter: { bookingId?: str
   return rows.map(rowToIntent);
 }
 
-/** Records the card being tried and claims the intent (version + 1); undefined if it moved meanwhile. */
-export async function claimForAuthorization(
+/** The intent, locked until the transaction ends: what is decided on it stays true until the decision commits. */
+export async function lockIntent(trx: PaymentTrx, id: string): Promise<PaymentIntent | undefined> {
+  const row = await trx.selectFrom('payment.payment_intent').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+/**
+ * An authorization the provider answered: approved → `requires_capture` with the whole amount
+ * capturable; declined → the decline recorded, still `requires_payment_method`. Either way the card
+ * tried is recorded. Undefined if the intent is no longer awaiting a payment method.
+ */
+export async function settleAuthorization(
   trx: PaymentTrx,
-  intent: PaymentIntent,
+  intentId: string,
   card: CardSummary,
+  outcome: { approved: true; reference: string } | { approved: false; declineCode: string; message: string },
   now: Date,
 ): Promise<PaymentIntent | undefined> {
   const row = await trx
@@ -57,46 +68,34 @@ export async function claimForAuthorization(
       card_last4: card.last4,
       card_exp_month: card.expMonth,
       card_exp_year: card.expYear,
-      decline_code: null,
-      decline_message: null,
+      ...(outcome.approved
+        ? {
+            status: 'requires_capture' as const,
+            amount_capturable: eb.ref('amount'),
+            provider_reference: outcome.reference,
+            authorized_at: now,
+            decline_code: null,
+            decline_message: null,
+          }
+        : { decline_code: outcome.declineCode, decline_message: outcome.message }),
       updated_at: now,
       version: eb('version', '+', 1),
     }))
-    .where('id', '=', intent.id)
+    .where('id', '=', intentId)
     .where('status', '=', 'requires_payment_method')
-    .where('version', '=', intent.version)
     .returningAll()
     .executeTakeFirst();
   return row && rowToIntent(row);
 }
 
-/**
- * The provider's answer to an authorization claimed in this transaction (same version: the claim and
- * its outcome are one change).
- */
-export async function settleAuthorization(
+/** Captures `amount` of an authorization of `amount + released`; the rest is released. */
+export async function markCaptured(
   trx: PaymentTrx,
-  claimed: PaymentIntent,
-  outcome: { approved: true; reference: string; at: Date } | { approved: false; declineCode: string; message: string },
-): Promise<PaymentIntent> {
-  const q = trx.updateTable('payment.payment_intent').where('id', '=', claimed.id).where('version', '=', claimed.version);
-  const row = outcome.approved
-    ? await q
-        .set({
-          status: 'requires_capture',
-          amount_capturable: claimed.amount,
-          provider_reference: outcome.reference,
-          authorized_at: outcome.at,
-        })
-        .where('status', '=', 'requires_payment_method')
-        .returningAll()
-        .executeTakeFirstOrThrow()
-    : await q.set({ decline_code: outcome.declineCode, decline_message: outcome.message }).returningAll().executeTakeFirstOrThrow();
-  return rowToIntent(row);
-}
-
-/** Captures `amount` of what `intent` (as read) has authorized; the rest is released. */
-export async function markCaptured(trx: PaymentTrx, intent: PaymentIntent, amount: number, now: Date): Promise<PaymentIntent | undefined> {
+  intentId: string,
+  amount: number,
+  released: number,
+  now: Date,
+): Promise<PaymentIntent | undefined> {
   const row = await trx
     .updateTable('payment.payment_intent')
     .set((eb) => ({
@@ -107,10 +106,28 @@ export async function markCaptured(trx: PaymentTrx, intent: PaymentIntent, amoun
       updated_at: now,
       version: eb('version', '+', 1),
     }))
-    .where('id', '=', intent.id)
+    .where('id', '=', intentId)
     .where('status', '=', 'requires_capture')
-    .where('version', '=', intent.version)
-    .where('amount_capturable', '>=', amount)
+    .where('amount_capturable', '=', amount + released)
+    .returningAll()
+    .executeTakeFirst();
+  return row && rowToIntent(row);
+}
+
+/** Cancels an authorized intent whose authorization was voided. */
+export async function markVoided(trx: PaymentTrx, intentId: string, reason: string | null, now: Date): Promise<PaymentIntent | undefined> {
+  const row = await trx
+    .updateTable('payment.payment_intent')
+    .set((eb) => ({
+      status: 'canceled',
+      amount_capturable: 0,
+      canceled_at: now,
+      cancellation_reason: reason,
+      updated_at: now,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', intentId)
+    .where('status', '=', 'requires_capture')
     .returningAll()
     .executeTakeFirst();
   return row && rowToIntent(row);
@@ -151,6 +168,11 @@ export async function addRefunded(trx: PaymentTrx, intentId: string, amount: num
     .returningAll()
     .executeTakeFirst();
   return row && rowToIntent(row);
+}
+
+export async function findRefundByOperation(db: PaymentExecutor, operationId: string): Promise<Refund | undefined> {
+  const row = await db.selectFrom('payment.refund').selectAll().where('operation_id', '=', operationId).executeTakeFirst();
+  return row && rowToRefund(row);
 }
 
 export async function insertRefund(trx: PaymentTrx, row: Insertable<RefundTable>): Promise<Refund> {

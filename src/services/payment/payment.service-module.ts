@@ -3,18 +3,23 @@
  * schema `payment`. Money moves through an injected `PaymentProvider`; the default is the local test
  * provider, which is NOT a real processor and says so at start-up, on every intent and in the README.
  */
+import type { Kysely } from 'kysely';
 import type { ServiceDeps, ServiceModule } from '../../platform/http/app.js';
 import * as createPayments from './migrations/2026_11_25_170000_create_payments.js';
+import * as createProviderAttempts from './migrations/2026_12_01_090000_create_provider_attempts.js';
 import { paymentJobs } from './payment.jobs.js';
 import { paymentRoutes } from './payment.routes.js';
 import type { PaymentContext } from './payment.service.js';
 import type { PaymentDb } from './payment.tables.js';
 import type { PaymentProvider } from './providers/payment.provider.js';
 import { localTestProvider } from './providers/local-test.provider.js';
+import type { LocalTestProviderDB } from './providers/local-test.repository.js';
 
 export interface PaymentServiceOptions {
-  /** The card processor; by default the local test provider (no money moves). */
+  /** The card processor (see the adapter interface in providers/payment.provider.ts); by default the local test provider (no money moves). */
   readonly provider?: (deps: ServiceDeps) => PaymentProvider;
+  /** How long (real time, ms) a request waits for another provider call on the same intent or key; 5 s by default. */
+  readonly waitMs?: number;
 }
 
 export function paymentServiceModule(options: PaymentServiceOptions = {}): ServiceModule {
@@ -23,10 +28,14 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
     title: 'Payments: intents, authorization, capture, refunds and a ledger that always balances',
     migrations: {
       schema: 'payment',
-      migrations: { '2026_11_25_170000_create_payments': createPayments },
+      migrations: {
+        '2026_11_25_170000_create_payments': createPayments,
+        '2026_12_01_090000_create_provider_attempts': createProviderAttempts,
+      },
     },
     register: async (app, deps) => {
-      const provider = options.provider?.(deps) ?? localTestProvider(deps.clock);
+      const provider =
+        options.provider?.(deps) ?? localTestProvider({ clock: deps.clock, db: deps.database.db as Kysely<LocalTestProviderDB> });
       if (!provider.live) {
         app.log.warn(
           { provider: provider.name },
@@ -39,6 +48,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
         provider,
         idempotencyTtlMs: deps.idempotencyTtlMs,
         log: app.log,
+        ...(options.waitMs !== undefined ? { waitMs: options.waitMs } : {}),
       };
       paymentRoutes(app, ctx);
       for (const job of paymentJobs(ctx)) deps.scheduler.add(job);

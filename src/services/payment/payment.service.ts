@@ -1,45 +1,64 @@
 /**
- * Payment use-cases. Each mutation is one local transaction, run once per idempotency key
- * (platform `runOnce`; the routes scope keys as `anonymous:payment.<op>:<intent id>`), in this order:
+ * Payment use-cases. Creating an intent is one local transaction (platform `runOnce`). Every operation
+ * that calls the provider (authorize, capture, cancel with an authorization to void, refund) runs
+ * around the call (platform `runOnceAroundCall`, docs/adr/0006), with no transaction open during it:
  *
- *   read the intent → decide (state table, amounts; refusals say why)
- *   → conditional UPDATE guarded by status and version, or by the amount still available
- *     (zero rows: someone else changed it first → read again and decide again)
- *   → the provider call (only the winner of the UPDATE gets here; the row stays locked until commit)
- *   → the ledger rows (and the refund) in the same transaction; the database checks at commit that the
- *     ledger balances.
+ *   1. record (committed): lock the intent → wait while another call on it is in flight → decide
+ *      (state table, amounts; refusals say why) → insert the attempt `pending`, naming the provider's
+ *      idempotency key;
+ *   2. call the provider under that key;
+ *   3. settle (committed with the stored answer): the attempt, the intent (a conditional UPDATE), the
+ *      ledger rows and the refund; the database checks at commit that the ledger balances.
  *
- * A refusal (4xx) rolls everything back and is stored as the key's answer; a decline is not a
- * refusal of the request: the intent records it (it stays `requires_payment_method`), the transaction
- * commits (a `CommittedRefusal`), and the 402 is the stored answer.
+ * Keys are scoped by the routes as `anonymous:payment.<op>:<intent id>` and pin the operation id, so a
+ * retry after a lost answer resumes the same attempt under the same provider key and never charges
+ * twice. A refusal (4xx) changes nothing and is stored as the key's answer; a decline is not a refusal
+ * of the request: the intent records it (it stays `requires_payment_method`) and the 402 is stored with
+ * it. A provider that does not answer is a 503: the attempt stays pending, and the recovery job
+ * (`recover-payment-attempts`) settles it from the provider's records if no retry does first.
  *
  * Use-cases return domain values (intents, refunds, a ledger); the routes render them.
  */
+import type { Insertable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import { CommittedRefusal, onceKey, runOnce, type Answer, type OnceStore, type Output } from '../../platform/idempotency/once.js';
-import { insertLedgerEntries, listLedger, totalsOf } from './ledger.repository.js';
+import {
+  CommittedRefusal,
+  onceKey,
+  runOnce,
+  type Answer,
+  type OnceKey,
+  type OnceStore,
+  type Output,
+} from '../../platform/idempotency/once.js';
+import { runOnceAroundCall, type AroundCall, type Recorded } from '../../platform/idempotency/once-around-call.js';
+import { listLedger, totalsOf } from './ledger.repository.js';
 import { cardFingerprintPart, summarizeCard, type CardDetails } from './payment.card.js';
 import { paymentError } from './payment.errors.js';
-import { formatMoney, ledgerBalances, type LedgerEntry, type LedgerTotals, type PaymentIntent, type Refund } from './payment.model.js';
 import {
-  addRefunded,
-  claimForAuthorization,
+  formatMoney,
+  ledgerBalances,
+  type LedgerEntry,
+  type LedgerTotals,
+  type PaymentIntent,
+  type ProviderAttempt,
+  type Refund,
+} from './payment.model.js';
+import {
   findIntent,
   insertIntent,
-  insertRefund,
   listIntents,
   listRefunds,
+  lockIntent,
   markCanceled,
-  markCaptured,
   newIntentId,
   newOperationId,
-  newRefundId,
-  settleAuthorization,
 } from './payment.repository.js';
 import { canTransition, statusesLeadingTo, type IntentStatus } from './payment.states.js';
-import type { PaymentDB, PaymentDb, PaymentTrx } from './payment.tables.js';
-import type { PaymentProvider } from './providers/payment.provider.js';
+import type { PaymentDB, PaymentDb, PaymentTrx, ProviderAttemptTable } from './payment.tables.js';
+import { findAttempt, hasCallInFlight, insertAttempt, pendingRefundTotal, touchAttempt } from './provider-attempt.repository.js';
+import { intentAfter, PROVIDER_CALL_DEADLINE_MS, providerKeyFor, refundOf, settleFromProvider } from './provider-call.service.js';
+import type { PaymentProvider, ProviderOperation, ProviderOutcome } from './providers/payment.provider.js';
 
 export interface PaymentContext {
   readonly db: PaymentDb;
@@ -47,15 +66,14 @@ export interface PaymentContext {
   readonly provider: PaymentProvider;
   readonly idempotencyTtlMs: number;
   readonly log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** How long (real time, ms) a request waits for another call on the same intent or key; 5 s by default. */
+  readonly waitMs?: number;
 }
 
 /** Where payment keeps its idempotency keys (`payment.idempotency_key`). */
 function paymentKeys(ctx: PaymentContext): OnceStore<PaymentDB> {
   return { db: ctx.db, schema: 'payment', clock: ctx.clock, ttlMs: ctx.idempotencyTtlMs };
 }
-
-/** How many times an operation re-reads an intent that a concurrent operation changed under it. */
-const MAX_ATTEMPTS = 5;
 
 function notFound(id: string): AppError {
   return paymentError('PAYMENT_INTENT_NOT_FOUND', `No payment intent has id ${id}.`, { intent_id: id });
@@ -65,29 +83,129 @@ function invalidState(intent: PaymentIntent, operation: string, message: string)
   return paymentError('PAYMENT_INTENT_INVALID_STATE', message, { intent_id: intent.id, status: intent.status, operation });
 }
 
-/**
- * Reads the intent and runs `attempt` on it; `attempt` answers undefined when its conditional UPDATE
- * found the intent changed, and runs again on a fresh read (each statement sees the latest commit).
- */
-async function onFreshIntent<T>(trx: PaymentTrx, id: string, attempt: (intent: PaymentIntent) => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < MAX_ATTEMPTS; i++) {
-    const intent = await findIntent(trx, id);
-    if (intent === undefined) throw notFound(id);
-    const done = await attempt(intent);
-    if (done !== undefined) return done;
-  }
-  throw paymentError('PAYMENT_INTENT_CONFLICT', undefined, { intent_id: id });
+function declined(decline: { declineCode: string; message: string }): AppError {
+  return paymentError('PAYMENT_DECLINED', decline.message, { decline_code: decline.declineCode, message: decline.message });
 }
 
-/** A provider that fails (network, outage) fails the operation as a 503; nothing is stored or kept. */
-async function atProvider<T>(ctx: PaymentContext, what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    ctx.log?.warn({ provider: ctx.provider.name, operation: what, err: (err as Error).message }, 'payment provider call failed');
-    throw paymentError('PAYMENT_PROVIDER_UNAVAILABLE', `The payment provider did not complete the ${what}; nothing was changed.`);
-  }
+const WHAT: Readonly<Record<ProviderOperation, string>> = {
+  authorize: 'authorization',
+  capture: 'capture',
+  cancel: 'void',
+  refund: 'refund',
+};
+
+/**
+ * The steps every provider operation shares around its own decision (`decide`), call and answer:
+ * resuming the attempt a retry's key names, waiting while another call on the intent is in flight,
+ * and settling the call's outcome.
+ */
+function aroundProvider<T>(
+  ctx: PaymentContext,
+  id: string,
+  op: {
+    readonly operation: ProviderOperation;
+    /** With the intent locked and no other call in flight: refuse, answer at once (`done`), or describe the call. */
+    readonly decide: (trx: PaymentTrx, intent: PaymentIntent, now: Date) => Promise<Recorded<AttemptSpec, T>>;
+    readonly call: (attempt: ProviderAttempt) => Promise<ProviderOutcome>;
+    /** What a settled attempt answers (throw a decline's refusal). */
+    readonly answer: (trx: PaymentTrx, attempt: ProviderAttempt) => Promise<T>;
+  },
+  callerKey: OnceKey | undefined,
+): AroundCall<PaymentDB, ProviderAttempt, ProviderOutcome, T> {
+  return {
+    record: async (trx, operationId, now) => {
+      // A retry that took the caller's key over resumes the attempt the key names.
+      const earlier = await findAttempt(trx, operationId);
+      if (earlier !== undefined) {
+        if (earlier.intentId !== id || earlier.operation !== op.operation) {
+          throw new Error(`operation ${operationId} is a ${earlier.operation} of ${earlier.intentId}, not a ${op.operation} of ${id}`);
+        }
+        switch (earlier.status) {
+          case 'pending':
+            return { kind: 'call', pending: (await touchAttempt(trx, earlier.id, now)) ?? earlier };
+          case 'succeeded':
+          case 'declined':
+            return { kind: 'done', value: await op.answer(trx, earlier) };
+          case 'failed':
+            throw unanswered(ctx, earlier, new Error('the provider never received the call'));
+        }
+      }
+      const intent = await lockIntent(trx, id);
+      if (intent === undefined) throw notFound(id);
+      // The row lock orders concurrent decisions; a call in flight is waited for (not held across).
+      if (await hasCallInFlight(trx, id)) return { kind: 'busy' };
+      const decided = await op.decide(trx, intent, now);
+      if (decided.kind !== 'call') return decided;
+      const spec = decided.pending;
+      const attempt = await insertAttempt(trx, {
+        ...spec,
+        id: operationId,
+        intent_id: id,
+        currency: intent.currency,
+        operation: op.operation,
+        provider: ctx.provider.name,
+        provider_key: providerKeyFor(id, op.operation, operationId),
+        status: 'pending',
+        idempotency_scope: callerKey?.scope ?? null,
+        idempotency_key: callerKey?.key ?? null,
+        created_at: now,
+        attempted_at: now,
+      });
+      return { kind: 'call', pending: attempt };
+    },
+    call: op.call,
+    settle: async (trx, attempt, outcome, now) => {
+      const { attempt: settled } = await settleFromProvider(trx, attempt, outcome, now);
+      if (settled.status === 'declined') {
+        ctx.log?.info({ intent_id: id, decline_code: settled.decline?.declineCode }, 'card declined');
+        // The decline stays recorded on the intent: the refusal commits with it.
+        return new CommittedRefusal(declined(settled.decline!));
+      }
+      return op.answer(trx, settled);
+    },
+    unanswered: (attempt, err) => unanswered(ctx, attempt, err),
+    busy: () =>
+      paymentError(
+        'PAYMENT_INTENT_CONFLICT',
+        `Another payment operation on intent ${id} is still waiting for the payment provider; retry shortly.`,
+        { intent_id: id },
+      ),
+  };
+}
+
+/** What an operation's decision says about the call it records (the rest of the attempt is common). */
+type AttemptSpec = Pick<
+  Insertable<ProviderAttemptTable>,
+  'amount' | 'released' | 'authorization_reference' | 'card_brand' | 'card_last4' | 'card_exp_month' | 'card_exp_year' | 'reason'
+>;
+
+/** A provider that did not answer (network, outage) fails the request as a 503; the attempt stays pending. */
+function unanswered(ctx: PaymentContext, attempt: ProviderAttempt, err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const what = WHAT[attempt.operation];
+  ctx.log?.warn(
+    { provider: ctx.provider.name, operation: what, attempt_id: attempt.id, err: (err as Error).message },
+    'payment provider call failed',
+  );
+  return paymentError(
+    'PAYMENT_PROVIDER_UNAVAILABLE',
+    `The payment provider did not complete the ${what}; nothing was changed. A retry with the same Idempotency-Key resumes it without charging twice.`,
+  );
+}
+
+function runAround<T, R>(
+  ctx: PaymentContext,
+  key: OnceKey | undefined,
+  render: Output<T, R>['render'],
+  steps: AroundCall<PaymentDB, ProviderAttempt, ProviderOutcome, T>,
+): Promise<Answer<R>> {
+  return runOnceAroundCall(
+    paymentKeys(ctx),
+    key,
+    render,
+    { newOperationId, takeOverAfterMs: PROVIDER_CALL_DEADLINE_MS, ...(ctx.waitMs !== undefined ? { waitMs: ctx.waitMs } : {}) },
+    steps,
+  );
 }
 
 const SUPPORTED_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -142,48 +260,56 @@ export async function authorizeIntent<R>(
   out: Output<PaymentIntent, R>,
 ): Promise<Answer<R>> {
   // The fingerprint of the request knows the card only by its truncation (first six, last four).
-  const request = { card: cardFingerprintPart(card) };
-  return runOnce(paymentKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
-    const operationId = newOperationId();
-    return onFreshIntent(trx, id, async (intent) => {
-      if (!canTransition(intent.status, 'requires_capture')) {
-        throw invalidState(
-          intent,
-          'authorize',
-          intent.status === 'canceled'
-            ? `Payment intent ${id} was canceled; create a new one.`
-            : `Payment intent ${id} is already authorized (${intent.status}).`,
-        );
-      }
-      const claimed = await claimForAuthorization(trx, intent, summarizeCard(card), now);
-      if (claimed === undefined) return undefined;
-      const result = await atProvider(ctx, 'authorization', () =>
-        ctx.provider.authorize({ operationId, intentId: id, amount: intent.amount, currency: intent.currency, card }),
-      );
-      if (result.outcome === 'declined') {
-        await settleAuthorization(trx, claimed, { approved: false, declineCode: result.declineCode, message: result.message });
-        ctx.log?.info({ intent_id: id, decline_code: result.declineCode }, 'card declined');
-        // The decline stays recorded on the intent: the refusal commits with it.
-        return new CommittedRefusal(
-          paymentError('PAYMENT_DECLINED', result.message, { decline_code: result.declineCode, message: result.message }),
-        );
-      }
-      const authorized = await settleAuthorization(trx, claimed, { approved: true, reference: result.reference, at: now });
-      await insertLedgerEntries(trx, [
-        {
-          intentId: id,
-          kind: 'authorization',
-          amount: intent.amount,
-          currency: intent.currency,
-          operationId,
-          idempotencyKey: out.key?.key ?? null,
-          providerReference: result.reference,
-          at: now,
+  const key = onceKey(out.key, { card: cardFingerprintPart(card) });
+  const summary = summarizeCard(card);
+  return runAround(
+    ctx,
+    key,
+    out.render,
+    aroundProvider<PaymentIntent>(
+      ctx,
+      id,
+      {
+        operation: 'authorize',
+        decide: async (_trx, intent) => {
+          if (!canTransition(intent.status, 'requires_capture')) {
+            throw invalidState(
+              intent,
+              'authorize',
+              intent.status === 'canceled'
+                ? `Payment intent ${id} was canceled; create a new one.`
+                : `Payment intent ${id} is already authorized (${intent.status}).`,
+            );
+          }
+          return {
+            kind: 'call',
+            pending: {
+              amount: intent.amount,
+              card_brand: summary.brand,
+              card_last4: summary.last4,
+              card_exp_month: summary.expMonth,
+              card_exp_year: summary.expYear,
+            },
+          };
         },
-      ]);
-      return authorized;
-    });
-  });
+        // The card's number and CVC exist only here, in memory, for this call.
+        call: (a) =>
+          ctx.provider.authorize({
+            operationId: a.id,
+            idempotencyKey: a.providerKey,
+            intentId: id,
+            amount: a.amount,
+            currency: a.currency,
+            card,
+          }),
+        answer: async (trx, a) => {
+          if (a.status === 'declined') throw declined(a.decline!);
+          return intentAfter(trx, a);
+        },
+      },
+      key,
+    ),
+  );
 }
 
 /**
@@ -196,34 +322,52 @@ export async function captureIntent<R>(
   amount: number | undefined,
   out: Output<PaymentIntent, R>,
 ): Promise<Answer<R>> {
-  return runOnce(paymentKeys(ctx), onceKey(out.key, { amount: amount ?? null }), out.render, async (trx, now) => {
-    const operationId = newOperationId();
-    return onFreshIntent(trx, id, async (intent) => {
-      if (!canTransition(intent.status, 'succeeded')) {
-        throw invalidState(intent, 'capture', stateMessage(intent, 'capture'));
-      }
-      const toCapture = amount ?? intent.amountCapturable;
-      if (toCapture > intent.amountCapturable) {
-        throw paymentError(
-          'CAPTURE_EXCEEDS_AUTHORIZED',
-          `Cannot capture ${formatMoney(toCapture, intent.currency)}: only ${formatMoney(intent.amountCapturable, intent.currency)} is authorized.`,
-          { intent_id: id, requested: toCapture, capturable: intent.amountCapturable },
-        );
-      }
-      const captured = await markCaptured(trx, intent, toCapture, now);
-      if (captured === undefined) return undefined;
-      const reference = intent.providerReference!;
-      const { reference: captureRef } = await atProvider(ctx, 'capture', () =>
-        ctx.provider.capture({ operationId, reference, amount: toCapture, currency: intent.currency }),
-      );
-      const base = { intentId: id, currency: intent.currency, operationId, idempotencyKey: out.key?.key ?? null, at: now };
-      await insertLedgerEntries(trx, [
-        { ...base, kind: 'capture', amount: toCapture, providerReference: captureRef },
-        { ...base, kind: 'authorization_release', amount: intent.amountCapturable - toCapture, providerReference: reference },
-      ]);
-      return captured;
-    });
-  });
+  const key = onceKey(out.key, { amount: amount ?? null });
+  return runAround(
+    ctx,
+    key,
+    out.render,
+    aroundProvider<PaymentIntent>(
+      ctx,
+      id,
+      {
+        operation: 'capture',
+        decide: async (_trx, intent) => {
+          if (!canTransition(intent.status, 'succeeded')) {
+            throw invalidState(intent, 'capture', stateMessage(intent, 'capture'));
+          }
+          const toCapture = amount ?? intent.amountCapturable;
+          if (toCapture > intent.amountCapturable) {
+            throw paymentError(
+              'CAPTURE_EXCEEDS_AUTHORIZED',
+              `Cannot capture ${formatMoney(toCapture, intent.currency)}: only ${formatMoney(intent.amountCapturable, intent.currency)} is authorized.`,
+              { intent_id: id, requested: toCapture, capturable: intent.amountCapturable },
+            );
+          }
+          return {
+            kind: 'call',
+            pending: {
+              amount: toCapture,
+              released: intent.amountCapturable - toCapture,
+              authorization_reference: intent.providerReference!,
+            },
+          };
+        },
+        call: async (a) => ({
+          outcome: 'approved',
+          ...(await ctx.provider.capture({
+            operationId: a.id,
+            idempotencyKey: a.providerKey,
+            reference: a.authorizationReference!,
+            amount: a.amount,
+            currency: a.currency,
+          })),
+        }),
+        answer: intentAfter,
+      },
+      key,
+    ),
+  );
 }
 
 /**
@@ -236,38 +380,45 @@ export async function cancelIntent<R>(
   reason: string | undefined,
   out: Output<PaymentIntent, R>,
 ): Promise<Answer<R>> {
-  return runOnce(paymentKeys(ctx), onceKey(out.key, { reason: reason ?? null }), out.render, async (trx, now) => {
-    const operationId = newOperationId();
-    return onFreshIntent(trx, id, async (intent) => {
-      if (intent.status === 'canceled') return intent;
-      if (!canTransition(intent.status, 'canceled')) throw invalidState(intent, 'cancel', stateMessage(intent, 'cancel'));
-      const canceled = await markCanceled(trx, intent, reason ?? null, now);
-      if (canceled === undefined) return undefined;
-      if (intent.amountCapturable > 0) {
-        const reference = intent.providerReference!;
-        await atProvider(ctx, 'void', () => ctx.provider.cancel({ operationId, reference }));
-        await insertLedgerEntries(trx, [
-          {
-            intentId: id,
-            kind: 'authorization_release',
-            amount: intent.amountCapturable,
-            currency: intent.currency,
-            operationId,
-            idempotencyKey: out.key?.key ?? null,
-            providerReference: reference,
-            at: now,
-          },
-        ]);
-      }
-      return canceled;
-    });
-  });
+  const key = onceKey(out.key, { reason: reason ?? null });
+  return runAround(
+    ctx,
+    key,
+    out.render,
+    aroundProvider<PaymentIntent>(
+      ctx,
+      id,
+      {
+        operation: 'cancel',
+        decide: async (trx, intent, now) => {
+          if (intent.status === 'canceled') return { kind: 'done', value: intent };
+          if (!canTransition(intent.status, 'canceled')) throw invalidState(intent, 'cancel', stateMessage(intent, 'cancel'));
+          if (intent.amountCapturable === 0) {
+            // Nothing authorized: nothing to void, so no provider call; one local change.
+            const canceled = await markCanceled(trx, intent, reason ?? null, now);
+            if (canceled === undefined) throw new Error(`payment intent ${id} changed while locked`);
+            return { kind: 'done', value: canceled };
+          }
+          return {
+            kind: 'call',
+            pending: { amount: intent.amountCapturable, authorization_reference: intent.providerReference!, reason: reason ?? null },
+          };
+        },
+        call: async (a) => ({
+          outcome: 'approved',
+          ...(await ctx.provider.cancel({ operationId: a.id, idempotencyKey: a.providerKey, reference: a.authorizationReference! })),
+        }),
+        answer: intentAfter,
+      },
+      key,
+    ),
+  );
 }
 
 /**
  * Refunds `amount` (default: everything captured and not yet refunded) of a succeeded intent. Several
- * partial refunds are allowed; one that would take the total past what was captured is refused (400)
- * and changes nothing.
+ * partial refunds are allowed, concurrently too (each reserves its amount while its call is in flight);
+ * one that would take the total past what was captured is refused (400) and changes nothing.
  */
 export async function refundIntent<R>(
   ctx: PaymentContext,
@@ -275,61 +426,61 @@ export async function refundIntent<R>(
   input: { amount?: number; reason?: string },
   out: Output<Refund, R>,
 ): Promise<Answer<R>> {
-  const request = { amount: input.amount ?? null, reason: input.reason ?? null };
-  return runOnce(paymentKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
-    const operationId = newOperationId();
-    return onFreshIntent(trx, id, async (intent) => {
-      if (intent.status !== 'succeeded') {
-        throw invalidState(
-          intent,
-          'refund',
-          `Nothing was captured on payment intent ${id} (${intent.status}); there is nothing to refund.`,
-        );
-      }
-      const refundable = intent.amountReceived - intent.amountRefunded;
-      const toRefund = input.amount ?? refundable;
-      if (toRefund <= 0 || toRefund > refundable) {
-        const money = (n: number) => formatMoney(n, intent.currency);
-        throw paymentError(
-          'REFUND_EXCEEDS_CAPTURED',
-          refundable === 0
-            ? `Everything captured on payment intent ${id} (${money(intent.amountReceived)}) has already been refunded.`
-            : `Cannot refund ${money(toRefund)}: ${money(intent.amountReceived)} was captured and ${money(intent.amountRefunded)} already refunded, so at most ${money(refundable)} can be.`,
-          { intent_id: id, requested: toRefund, captured: intent.amountReceived, refunded: intent.amountRefunded, refundable },
-        );
-      }
-      const updated = await addRefunded(trx, id, toRefund, now);
-      if (updated === undefined) return undefined;
-      const { reference } = await atProvider(ctx, 'refund', () =>
-        ctx.provider.refund({ operationId, reference: intent.providerReference!, amount: toRefund, currency: intent.currency }),
-      );
-      const refund = await insertRefund(trx, {
-        id: newRefundId(),
-        intent_id: id,
-        amount: toRefund,
-        currency: intent.currency,
-        reason: input.reason ?? null,
-        provider_reference: reference,
-        operation_id: operationId,
-        idempotency_key: out.key?.key ?? null,
-        created_at: now,
-      });
-      await insertLedgerEntries(trx, [
-        {
-          intentId: id,
-          kind: 'refund',
-          amount: toRefund,
-          currency: intent.currency,
-          operationId,
-          idempotencyKey: out.key?.key ?? null,
-          refundId: refund.id,
-          providerReference: reference,
-          at: now,
+  const key = onceKey(out.key, { amount: input.amount ?? null, reason: input.reason ?? null });
+  return runAround(
+    ctx,
+    key,
+    out.render,
+    aroundProvider<Refund>(
+      ctx,
+      id,
+      {
+        operation: 'refund',
+        decide: async (trx, intent) => {
+          if (intent.status !== 'succeeded') {
+            throw invalidState(
+              intent,
+              'refund',
+              `Nothing was captured on payment intent ${id} (${intent.status}); there is nothing to refund.`,
+            );
+          }
+          const inFlight = await pendingRefundTotal(trx, id);
+          const refundable = intent.amountReceived - intent.amountRefunded - inFlight;
+          const toRefund = input.amount ?? refundable;
+          if (toRefund <= 0 || toRefund > refundable) {
+            const money = (n: number) => formatMoney(n, intent.currency);
+            const refunded =
+              inFlight === 0
+                ? `${money(intent.amountRefunded)} already refunded`
+                : `${money(intent.amountRefunded)} already refunded (and ${money(inFlight)} being refunded)`;
+            throw paymentError(
+              'REFUND_EXCEEDS_CAPTURED',
+              refundable === 0
+                ? `Everything captured on payment intent ${id} (${money(intent.amountReceived)}) has already been refunded${inFlight === 0 ? '' : ' or is being refunded'}.`
+                : `Cannot refund ${money(toRefund)}: ${money(intent.amountReceived)} was captured and ${refunded}, so at most ${money(refundable)} can be.`,
+              { intent_id: id, requested: toRefund, captured: intent.amountReceived, refunded: intent.amountRefunded, refundable },
+            );
+          }
+          return {
+            kind: 'call',
+            pending: { amount: toRefund, authorization_reference: intent.providerReference!, reason: input.reason ?? null },
+          };
         },
-      ]);
-      return refund;
-    });
-  });
+        call: async (a) => ({
+          outcome: 'approved',
+          ...(await ctx.provider.refund({
+            operationId: a.id,
+            idempotencyKey: a.providerKey,
+            reference: a.authorizationReference!,
+            amount: a.amount,
+            currency: a.currency,
+          })),
+        }),
+        answer: refundOf,
+      },
+      key,
+    ),
+  );
 }
 
 export async function getRefunds(ctx: PaymentContext, id: string): Promise<Refund[]> {

@@ -25,3 +25,10 @@ export function statusesLeadingTo(to: IntentStatus): IntentStatus[] {
 
 export const LEDGER_KINDS = ['authorization', 'authorization_release', 'capture', 'refund'] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/**
+ * A provider call's life: `pending` from before the call until it is settled; then `succeeded`,
+ * `declined` (an authorization the card refused) or `failed` (the provider never received it).
+ */
+export const ATTEMPT_STATUSES = ['pending', 'succeeded', 'declined', 'failed'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];

@@ -1,7 +1,8 @@
 /** Row types of the payment schema, in one place. */
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { CardBrand } from './payment.card.js';
-import type { IntentStatus, LedgerKind } from './payment.states.js';
+import type { AttemptStatus, IntentStatus, LedgerKind } from './payment.states.js';
+import type { DeclineCode, ProviderOperation } from './providers/payment.provider.js';
 
 export interface PaymentIntentTable {
   id: string;
@@ -58,10 +59,39 @@ export interface LedgerEntryTable {
   created_at: Date;
 }
 
+/** One provider call: recorded before it is made, settled after (docs/adr/0006). */
+export interface ProviderAttemptTable {
+  id: string;
+  seq: Generated<number>;
+  intent_id: string;
+  currency: string;
+  operation: ProviderOperation;
+  provider: string;
+  provider_key: string;
+  status: AttemptStatus;
+  amount: number;
+  released: ColumnType<number, number | undefined, never>;
+  authorization_reference: string | null;
+  card_brand: CardBrand | null;
+  card_last4: string | null;
+  card_exp_month: number | null;
+  card_exp_year: number | null;
+  reason: string | null;
+  idempotency_scope: string | null;
+  idempotency_key: string | null;
+  provider_reference: string | null;
+  decline_code: DeclineCode | null;
+  decline_message: string | null;
+  created_at: Date;
+  attempted_at: Date;
+  settled_at: Date | null;
+}
+
 export interface PaymentDB {
   'payment.payment_intent': PaymentIntentTable;
   'payment.refund': RefundTable;
   'payment.ledger_entry': LedgerEntryTable;
+  'payment.provider_attempt': ProviderAttemptTable;
 }
 
 export type PaymentDb = Kysely<PaymentDB>;

@@ -46,7 +46,7 @@ beforeAll(async () => {
     },
   });
   app = await buildApp({
-    services: [paymentServiceModule({ provider: (deps) => flaky(localTestProvider(deps.clock)) })],
+    services: [paymentServiceModule({ provider: (deps) => flaky(localTestProvider({ clock: deps.clock, db: deps.database.db })) })],
     deps: {
       database,
       clock,

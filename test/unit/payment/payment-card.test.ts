@@ -1,4 +1,5 @@
 /** Card handling and the local test provider, without a database. */
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.js';
 import {
@@ -11,7 +12,20 @@ import {
 } from '../../../src/services/payment/payment.card.js';
 import { formatMoney } from '../../../src/services/payment/payment.model.js';
 import { INTENT_STATUSES, TRANSITIONS, canTransition, statusesLeadingTo } from '../../../src/services/payment/payment.states.js';
-import { LOCAL_TEST_PROVIDER, localTestProvider } from '../../../src/services/payment/providers/local-test.provider.js';
+import {
+  decideAuthorization,
+  LOCAL_TEST_PROVIDER,
+  localTestProvider,
+} from '../../../src/services/payment/providers/local-test.provider.js';
+import type { LocalTestProviderDB } from '../../../src/services/payment/providers/local-test.repository.js';
+
+/** Kysely's compile-only dialect: queries are built, never run (there is no database here). */
+const compileOnly = {
+  createAdapter: () => new PostgresAdapter(),
+  createDriver: () => new DummyDriver(),
+  createIntrospector: (db: Kysely<unknown>) => new PostgresIntrospector(db),
+  createQueryCompiler: () => new PostgresQueryCompiler(),
+};
 
 describe('card numbers', () => {
   it('passes the Luhn check for real test numbers and fails it for a changed digit', () => {
@@ -60,15 +74,9 @@ describe('card numbers', () => {
 
 describe('the local test provider', () => {
   const clock = new ManualClock('2026-01-15T12:00:00Z');
-  const provider = localTestProvider(clock);
-  const authorize = (number: string, expYear = 2030) =>
-    provider.authorize({
-      operationId: 'op',
-      intentId: 'pi',
-      amount: 100,
-      currency: 'GBP',
-      card: { number, expMonth: 6, expYear, cvc: '123' },
-    });
+  // Its books are a table (test/integration/payment/provider-calls.test.ts); its name and its decisions need none.
+  const provider = localTestProvider({ clock, db: new Kysely<LocalTestProviderDB>({ dialect: compileOnly }) });
+  const authorize = (number: string, expYear = 2030) => decideAuthorization({ number, expMonth: 6, expYear, cvc: '123' }, clock.now());
 
   it('says it is not live, by name', () => {
     expect(provider.name).toBe(LOCAL_TEST_PROVIDER);
@@ -76,15 +84,15 @@ describe('the local test provider', () => {
     expect(provider.live).toBe(false);
   });
 
-  it('answers each well-known test number as card processors do', async () => {
-    expect(await authorize('4242 4242 4242 4242')).toMatchObject({ outcome: 'approved', reference: expect.stringMatching(/^localauth_/) });
-    expect(await authorize('4000 0000 0000 0002')).toMatchObject({ outcome: 'declined', declineCode: 'card_declined' });
-    expect(await authorize('4000 0000 0000 9995')).toMatchObject({ outcome: 'declined', declineCode: 'insufficient_funds' });
-    expect(await authorize('4000 0000 0000 0069')).toMatchObject({ outcome: 'declined', declineCode: 'expired_card' });
-    expect(await authorize('4000 0000 0000 0127')).toMatchObject({ outcome: 'declined', declineCode: 'incorrect_cvc' });
-    expect(await authorize('5555 5555 5555 4444')).toMatchObject({ outcome: 'approved' });
-    expect(await authorize('4242 4242 4242 4241')).toMatchObject({ outcome: 'declined', declineCode: 'invalid_number' });
-    expect(await authorize('4242 4242 4242 4242', 2025)).toMatchObject({ outcome: 'declined', declineCode: 'expired_card' });
+  it('answers each well-known test number as card processors do', () => {
+    expect(authorize('4242 4242 4242 4242')).toEqual({ outcome: 'approved' });
+    expect(authorize('4000 0000 0000 0002')).toMatchObject({ outcome: 'declined', declineCode: 'card_declined' });
+    expect(authorize('4000 0000 0000 9995')).toMatchObject({ outcome: 'declined', declineCode: 'insufficient_funds' });
+    expect(authorize('4000 0000 0000 0069')).toMatchObject({ outcome: 'declined', declineCode: 'expired_card' });
+    expect(authorize('4000 0000 0000 0127')).toMatchObject({ outcome: 'declined', declineCode: 'incorrect_cvc' });
+    expect(authorize('5555 5555 5555 4444')).toMatchObject({ outcome: 'approved' });
+    expect(authorize('4242 4242 4242 4241')).toMatchObject({ outcome: 'declined', declineCode: 'invalid_number' });
+    expect(authorize('4242 4242 4242 4242', 2025)).toMatchObject({ outcome: 'declined', declineCode: 'expired_card' });
   });
 });
 
