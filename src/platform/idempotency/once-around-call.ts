@@ -1,6 +1,6 @@
 /**
  * Once-only for an operation around one call that must not run inside a database transaction (a card
- * processor: ARCHITECTURE rule 7, docs/adr/0006). The answers are those of `runOnce` (once.ts):
+ * processor: ARCHITECTURE rule 7, docs/adr/0007). The answers are those of `runOnce` (once.ts):
  *
  * - same key + same request  → the stored status and body;
  * - same key + other request → IDEMPOTENCY_KEY_REUSED (422);

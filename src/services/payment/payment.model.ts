@@ -99,7 +99,7 @@ export function rowToLedgerEntry(r: Selectable<LedgerEntryTable>): LedgerEntry {
   };
 }
 
-/** One provider call as recorded before it was made (docs/adr/0006). */
+/** One provider call as recorded before it was made (docs/adr/0007). */
 export interface ProviderAttempt {
   /** The operation id (the ledger rows' and the refund's `operation_id`). */
   readonly id: string;

@@ -1,7 +1,7 @@
 /**
  * Payment use-cases. Creating an intent is one local transaction (platform `runOnce`). Every operation
  * that calls the provider (authorize, capture, cancel with an authorization to void, refund) runs
- * around the call (platform `runOnceAroundCall`, docs/adr/0006), with no transaction open during it:
+ * around the call (platform `runOnceAroundCall`, docs/adr/0007), with no transaction open during it:
  *
  *   1. record (committed): lock the intent → wait while another call on it is in flight → decide
  *      (state table, amounts; refusals say why) → insert the attempt `pending`, naming the provider's

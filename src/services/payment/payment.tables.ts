@@ -59,7 +59,7 @@ export interface LedgerEntryTable {
   created_at: Date;
 }
 
-/** One provider call: recorded before it is made, settled after (docs/adr/0006). */
+/** One provider call: recorded before it is made, settled after (docs/adr/0007). */
 export interface ProviderAttemptTable {
   id: string;
   seq: Generated<number>;

@@ -1,6 +1,6 @@
 /**
  * SQL of `payment.provider_attempt`: each provider call, recorded `pending` in its own committed
- * transaction before the call and settled after it (docs/adr/0006). Settling is one conditional UPDATE
+ * transaction before the call and settled after it (docs/adr/0007). Settling is one conditional UPDATE
  * from `pending`, so of two settlers (a retry resuming the call, the recovery job) exactly one applies
  * the outcome; the other finds it settled.
  */

@@ -1,5 +1,5 @@
 /**
- * Provider calls that survive a crash (docs/adr/0006). Every call to the provider is
+ * Provider calls that survive a crash (docs/adr/0007). Every call to the provider is
  *
  *   recorded (`payment.provider_attempt`, `pending`, committed) → made with no transaction open,
  *   under an idempotency key the provider sees → settled in a second transaction (attempt, intent,

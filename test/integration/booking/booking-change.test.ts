@@ -252,7 +252,7 @@ describe('cancelling twice', () => {
     expect(second.body.error).toMatchObject({ code: 'INVALID_STATUS_TRANSITION', details: { from: 'CANCELLED', to: 'CANCELLED' } });
     const history = await sql<{
       n: number;
-    }>`select count(*)::int as n from booking.booking_status_history where booking_id = ${b.id as string} and to_status = 'CANCELLED'`.execute(
+    }>`select count(*)::int as n from booking.booking_status_history where booking_id = ${b.id} and to_status = 'CANCELLED'`.execute(
       ctx.database.db,
     );
     expect(history.rows[0]!.n).toBe(1);

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 // Frozen: migrations never import application code.
 //
 // A provider call is recorded before it is made (`pending`, committed), made with no transaction open,
-// and settled afterwards (docs/adr/0006). `provider_key` is the idempotency key the processor sees:
+// and settled afterwards (docs/adr/0007). `provider_key` is the idempotency key the processor sees:
 // a retry or the recovery job that asks again under it can never move money twice.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`

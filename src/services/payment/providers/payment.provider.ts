@@ -2,7 +2,7 @@
  * The boundary to a card processor: the adapter interface every provider implements. The payment
  * service decides what may happen (states, amounts, idempotency) and records it; a provider only moves
  * money at the processor. What a Stripe-like remote processor needs from us, and what we need from it
- * (docs/adr/0006):
+ * (docs/adr/0007):
  *
  * - **No transaction is open during a call.** The service records the call first (`pending`, committed,
  *   in `payment.provider_attempt`), calls, then settles in a second transaction. A call may take as
