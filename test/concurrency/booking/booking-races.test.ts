@@ -3,9 +3,17 @@
  * two receptionists editing one booking. Each ends exact.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeHotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  guest,
+  makeHotel,
+  sagaIds,
+  sagasSince,
+} from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,12 +21,14 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 
 describe('booking races', () => {
   it('100 simultaneous bookings for 5 remaining rooms: 5 bookings, 95 clean 409s', async () => {
     const hotel = await makeHotel(ctx, { rooms: 5 });
+    const before = await sagaIds(ctx);
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         ctx.app.inject({
@@ -45,6 +55,15 @@ describe('booking races', () => {
       ctx.database.db,
     );
     expect(rows[0]!.n).toBe(5);
+    // Every request started a saga (the refusal comes from its hold step): the five winners' are
+    // completed, the 95 refused ones compensated, with the refusal as their outcome.
+    const sagas = await sagasSince(ctx, before);
+    expect(sagas).toHaveLength(100);
+    const won = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json<Json>().id as string));
+    expect(sagas.filter((s) => won.has(s.booking_id)).map((s) => s.status)).toEqual(Array(5).fill('completed'));
+    const refused = sagas.filter((s) => !won.has(s.booking_id));
+    expect(refused).toHaveLength(95);
+    expectCompensated(refused, /^not held: No room of type .* left on /);
     await expectReconciled(ctx);
   });
 
@@ -251,11 +270,16 @@ describe('booking races', () => {
       room_type_id: hotel.roomTypeId,
     };
     expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', payload })).statusCode).toBe(201);
+    const before = await sagaIds(ctx);
     const first = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'full-1' }, payload });
     expect(first.statusCode).toBe(409);
+    const refused = await sagasSince(ctx, before);
+    expect(refused).toHaveLength(1);
+    expectCompensated(refused, /^not held: No room of type .* left on /);
     const again = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'full-1' }, payload });
     expect(again.statusCode).toBe(409);
     expect(again.body).toBe(first.body);
+    expect(await sagasSince(ctx, before), 'a replayed refusal starts no saga').toEqual(refused);
     await expectReconciled(ctx);
   });
 

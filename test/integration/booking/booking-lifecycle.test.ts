@@ -3,9 +3,9 @@
  * cafe table: every step leaves the right history and outbox rows, and inventory matches bookings.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeDiningVenue, makeHotel } from '../../helpers/booking-fixtures.js';
+import { expectNoSagaRunning, expectReconciled, guest, makeDiningVenue, makeHotel } from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,6 +13,7 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 

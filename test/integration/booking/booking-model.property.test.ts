@@ -9,10 +9,19 @@
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, nightsOf } from '../../../src/platform/dates.js';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeHotel, type Hotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  guest,
+  makeHotel,
+  sagaIds,
+  sagasSince,
+  type Hotel,
+} from '../../helpers/booking-fixtures.js';
 
 const START = '2026-01-15T12:00:00Z';
 const CAPACITY = 2;
@@ -127,6 +136,7 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 /** Nights each model booking still occupies, per date. */
 function occupancy(model: Model): Map<string, number> {
@@ -188,7 +198,9 @@ async function run(actions: Action[]): Promise<void> {
           room_type_id: hotel.roomTypeId,
         };
         const headers: Record<string, string> = a.key ? { 'idempotency-key': `${keyPrefix}-${a.key}` } : {};
+        const before = await sagaIds(ctx);
         const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', payload: body, headers });
+        const sagas = await sagasSince(ctx, before);
         const stored = a.key ? model.keys.get(a.key) : undefined;
         if (stored !== undefined) {
           if (stored.body === JSON.stringify(body)) {
@@ -197,10 +209,15 @@ async function run(actions: Action[]): Promise<void> {
           } else {
             expect(res.statusCode).toBe(422);
           }
+          expect(sagas, 'a replayed or refused key starts no saga').toEqual([]);
           break;
         }
         const ok = fits(model, checkIn, addDays(checkIn, a.nights));
         expect(res.statusCode, res.body).toBe(ok ? 201 : 409);
+        // A create starts one saga: completed when it booked, compensated (never left running) when refused.
+        expect(sagas).toHaveLength(1);
+        if (ok) expect(sagas[0]).toMatchObject({ status: 'completed', booking_id: res.json<Json>().id });
+        else expectCompensated(sagas, /^not held: /);
         if (ok) {
           model.bookings.push({
             id: res.json<Json>().id as string,
