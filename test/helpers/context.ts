@@ -3,9 +3,11 @@
  * says), a manual clock, and the app built over them. Tests talk HTTP to it (inject, or a real port
  * with `listen()`), and read the database directly to check invariants.
  *
- * Importing this module also makes every test leave the clocks of the file's contexts where it found
- * them: a test that moves time and then fails cannot leak the moved clock into the next test (moves
- * made in `beforeAll` stay).
+ * Importing this module also sets two things for the whole test file:
+ * - every test leaves the clocks of the file's contexts where it found them: a test that moves time
+ *   and then fails cannot leak the moved clock into the next test (moves made in `beforeAll` stay);
+ * - service clients never wait on a real timer between retries: the pause is recorded in
+ *   `retryPauses` and returns at once.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -15,6 +17,7 @@ import { afterEach, beforeEach, inject } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { setDefaultRetrySleep } from '../../src/platform/http/service-client.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
@@ -48,6 +51,12 @@ beforeEach(() => {
 afterEach(() => {
   for (const [clock, at] of clockAtTestStart) clock.set(at);
   clockAtTestStart.clear();
+});
+
+/** Every pause a service client of this file took before a retry, in order: recorded, never slept. */
+export const retryPauses: number[] = [];
+setDefaultRetrySleep(async (ms) => {
+  retryPauses.push(ms);
 });
 
 function databaseUrl(adminUrl: string, name: string): string {
