@@ -121,3 +121,62 @@ export async function expectReconciled(ctx: Pick<TestContext, 'database'>): Prom
   const pending = await sql<{ n: number }>`select count(*)::int as n from booking.task where done_at is null`.execute(db);
   expect(pending.rows[0]?.n, 'no booking task left undone').toBe(0);
 }
+
+export interface SagaRow {
+  readonly id: string;
+  readonly booking_id: string;
+  readonly status: string;
+  readonly step: string;
+  readonly outcome: string | null;
+}
+
+/** The ids of every saga so far: taken before a request, so that `sagasSince` tells which it started. */
+export async function sagaIds(ctx: TestContext): Promise<ReadonlySet<string>> {
+  const { rows } = await sql<{ id: string }>`select id from booking.saga`.execute(ctx.database.db);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The sagas started since `before` (a `sagaIds` snapshot), oldest first. */
+export async function sagasSince(ctx: TestContext, before: ReadonlySet<string>): Promise<SagaRow[]> {
+  const { rows } = await sql<SagaRow>`
+    select id, booking_id, status, step, outcome from booking.saga order by started_at, id`.execute(ctx.database.db);
+  return rows.filter((r) => !before.has(r.id));
+}
+
+/** The sagas of one booking. */
+export async function sagasOf(ctx: TestContext, bookingId: string): Promise<SagaRow[]> {
+  const { rows } = await sql<SagaRow>`
+    select id, booking_id, status, step, outcome from booking.saga where booking_id = ${bookingId}`.execute(ctx.database.db);
+  return rows;
+}
+
+/**
+ * A refused create ends its saga: compensated, with the reason as its outcome, never left running
+ * (a running saga is one the recovery job would later pick up and act on). Checks each of `sagas`,
+ * whose outcome must match `outcome` when given.
+ */
+export function expectCompensated(sagas: readonly SagaRow[], outcome?: RegExp): void {
+  for (const s of sagas) {
+    expect(s, `saga ${s.id} of booking ${s.booking_id}`).toMatchObject({
+      status: 'compensated',
+      step: 'compensated',
+      outcome: expect.stringMatching(outcome ?? /\S/) as string,
+    });
+  }
+}
+
+const reportedRunning = new WeakMap<TestContext, Set<string>>();
+
+/**
+ * No saga is left running: for an `afterEach` of every file whose tests create bookings. A saga is
+ * reported once, by the test that left it, not again by every test after it.
+ */
+export async function expectNoSagaRunning(ctx: TestContext): Promise<void> {
+  const reported = reportedRunning.get(ctx) ?? new Set<string>();
+  reportedRunning.set(ctx, reported);
+  const { rows } = await sql<SagaRow>`
+    select id, booking_id, status, step, outcome from booking.saga where status = 'running'`.execute(ctx.database.db);
+  const left = rows.filter((r) => !reported.has(r.id));
+  for (const r of left) reported.add(r.id);
+  expect(left, 'sagas left running').toEqual([]);
+}

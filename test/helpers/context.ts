@@ -2,15 +2,22 @@
  * A test file's world: a freshly migrated database of its own (PGlite or PostgreSQL, as the project
  * says), a manual clock, and the app built over them. Tests talk HTTP to it (inject, or a real port
  * with `listen()`), and read the database directly to check invariants.
+ *
+ * Importing this module also sets two things for the whole test file:
+ * - every test leaves the clocks of the file's contexts where it found them: a test that moves time
+ *   and then fails cannot leak the moved clock into the next test (moves made in `beforeAll` stay);
+ * - service clients never wait on a real timer between retries: the pause is recorded in
+ *   `retryPauses` and returns at once.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import pg from 'pg';
 import pino from 'pino';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
 import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { setDefaultRetrySleep } from '../../src/platform/http/service-client.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
@@ -34,6 +41,23 @@ export interface TestContextOptions {
   readonly serviceUrls?: Partial<Record<ServiceName, string>>;
   readonly idempotencyTtlMs?: number;
 }
+
+/** The clocks of this file's contexts, and the instant each showed when the running test began. */
+const clocks = new Set<ManualClock>();
+const clockAtTestStart = new Map<ManualClock, Date>();
+beforeEach(() => {
+  for (const clock of clocks) clockAtTestStart.set(clock, clock.now());
+});
+afterEach(() => {
+  for (const [clock, at] of clockAtTestStart) clock.set(at);
+  clockAtTestStart.clear();
+});
+
+/** Every pause a service client of this file took before a retry, in order: recorded, never slept. */
+export const retryPauses: number[] = [];
+setDefaultRetrySleep(async (ms) => {
+  retryPauses.push(ms);
+});
 
 function databaseUrl(adminUrl: string, name: string): string {
   const u = new URL(adminUrl);
@@ -77,6 +101,7 @@ export async function freshDatabase(): Promise<{ database: Database; drop: () =>
 export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
   const { database, drop } = await freshDatabase();
   const clock = options.clock ?? new ManualClock('2026-01-15T12:00:00Z');
+  clocks.add(clock);
   const names = options.services ?? (Object.keys(SERVICES) as ServiceName[]);
   let url: string | undefined;
   const deps: ServiceDeps = {

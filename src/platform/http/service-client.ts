@@ -20,7 +20,7 @@ export interface ServiceClientOptions {
   readonly retries?: number;
   /** Pause before retry n (1-based). Default: 50 ms, doubling. */
   readonly backoffMs?: (attempt: number) => number;
-  /** How a pause is taken. Default: a timer; tests pass one that returns at once (or moves a clock). */
+  /** How a pause is taken. Default: a timer (or what `setDefaultRetrySleep` set); tests pass one that returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Told of every reply that breaks its contract (before the call fails with it), e.g. to log it. */
   readonly onContractViolation?: (violation: ServiceContractViolation) => void;
@@ -164,6 +164,21 @@ export function replyContract<S extends TSchema>(schema: S): ReplyContract<Stati
 const errorReply = replyContract(ErrorReply);
 
 const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+let defaultSleep: (ms: number) => Promise<void> = timerSleep;
+
+/**
+ * How clients built without their own `sleep` pause before a retry (a timer unless replaced): the
+ * services build their clients themselves, so a test process replaces it here to never wait on a
+ * real timer (test/helpers/context.ts). Read at each pause, so clients built earlier follow it too.
+ * Returns what puts the previous one back.
+ */
+export function setDefaultRetrySleep(sleep: (ms: number) => Promise<void>): () => void {
+  const previous = defaultSleep;
+  defaultSleep = sleep;
+  return () => {
+    defaultSleep = previous;
+  };
+}
 
 export class ServiceClient {
   readonly #timeoutMs: number;
@@ -178,7 +193,7 @@ export class ServiceClient {
     this.#timeoutMs = options.timeoutMs ?? 5000;
     this.#retries = options.retries ?? 2;
     this.#backoff = options.backoffMs ?? ((n) => 50 * 2 ** (n - 1));
-    this.#sleep = options.sleep ?? timerSleep;
+    this.#sleep = options.sleep ?? ((ms) => defaultSleep(ms));
   }
 
   /** Calls the service; resolves with its reply once the reply passes `reply`'s check. */

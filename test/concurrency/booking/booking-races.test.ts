@@ -3,9 +3,17 @@
  * two receptionists editing one booking. Each ends exact.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeHotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  guest,
+  makeHotel,
+  sagaIds,
+  sagasSince,
+} from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,12 +21,14 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 
 describe('booking races', () => {
   it('100 simultaneous bookings for 5 remaining rooms: 5 bookings, 95 clean 409s', async () => {
     const hotel = await makeHotel(ctx, { rooms: 5 });
+    const before = await sagaIds(ctx);
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         ctx.app.inject({
@@ -45,10 +55,19 @@ describe('booking races', () => {
       ctx.database.db,
     );
     expect(rows[0]!.n).toBe(5);
+    // Every request started a saga (the refusal comes from its hold step): the five winners' are
+    // completed, the 95 refused ones compensated, with the refusal as their outcome.
+    const sagas = await sagasSince(ctx, before);
+    expect(sagas).toHaveLength(100);
+    const won = new Set(results.filter((r) => r.statusCode === 201).map((r) => r.json<Json>().id as string));
+    expect(sagas.filter((s) => won.has(s.booking_id)).map((s) => s.status)).toEqual(Array(5).fill('completed'));
+    const refused = sagas.filter((s) => !won.has(s.booking_id));
+    expect(refused).toHaveLength(95);
+    expectCompensated(refused, /^not held: No room of type .* left on /);
     await expectReconciled(ctx);
   });
 
-  it('two simultaneous updates with the same expected version: one 200, one 409, nothing lost', async () => {
+  it('two simultaneous updates with the same expected version: one 200, one 409, the winner stored, the loser not', async () => {
     const hotel = await makeHotel(ctx, { rooms: 5 });
     const created = await ctx.app.inject({
       method: 'POST',
@@ -63,26 +82,118 @@ describe('booking races', () => {
         room_type_id: hotel.roomTypeId,
       },
     });
+    expect(created.statusCode, created.body).toBe(201);
     const id = created.json<Json>().id as string;
-    const [a, b] = await Promise.all([
-      ctx.app.inject({
-        method: 'PUT',
-        url: `/api/v1/bookings/${id}`,
-        headers: { 'if-match': '"1"' },
-        payload: { special_requests: 'quiet room' },
-      }),
-      ctx.app.inject({
-        method: 'PUT',
-        url: `/api/v1/bookings/${id}`,
-        headers: { 'if-match': '"1"' },
-        payload: { booking_date: '2026-03-12', nights: 2 },
-      }),
+    // Two receptionists, each from version 1: one adds a request, the other moves the stay.
+    const changes = [
+      { payload: { special_requests: 'quiet room' }, changed: ['specialRequests'] },
+      { payload: { booking_date: '2026-03-12', nights: 2 }, changed: ['date', 'nights'] },
+    ] as const;
+    const answers = await Promise.all(
+      changes.map((c) =>
+        ctx.app.inject({ method: 'PUT', url: `/api/v1/bookings/${id}`, headers: { 'if-match': '"1"' }, payload: c.payload }),
+      ),
+    );
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    const w = answers.findIndex((a) => a.statusCode === 200);
+    const winner = answers[w]!;
+    const loser = answers[1 - w]!;
+    expect(loser.json<Json>()).toEqual({
+      error: {
+        code: 'BOOKING_VERSION_CONFLICT',
+        message: expect.any(String) as string,
+        details: { current_version: 2, current_status: 'PENDING' },
+      },
+    });
+
+    // The stored booking holds exactly the winner's change, and none of the loser's.
+    const stay =
+      w === 0
+        ? { check_in: '2026-03-10', check_out: '2026-03-11', special_requests: 'quiet room' }
+        : { check_in: '2026-03-12', check_out: '2026-03-14', special_requests: null };
+    const stored = await sql<{ version: number; status: string; check_in: string; check_out: string; special_requests: string | null }>`
+      select version, status, check_in, check_out, special_requests from booking.booking where id = ${id}`.execute(ctx.database.db);
+    expect(stored.rows).toEqual([{ version: 2, status: 'PENDING', ...stay }]);
+    expect(winner.json<Json>()).toMatchObject({ id, version: 2, special_requests: stay.special_requests });
+    const final = await ctx.app.inject({ method: 'GET', url: `/api/v1/bookings/${id}` });
+    expect(final.headers.etag).toBe('"2"');
+    expect(final.json<Json>()).toEqual(winner.json<Json>());
+
+    // Its history has one change, the winner's: one booking.updated event carrying the stored state
+    // (and naming the winner's fields among what it changed), and no status change beside the creation.
+    const events = await sql<{ event_type: string; state: Json; changed: string[] | null }>`
+      select event_type, payload->'payload' as state, payload->'payload'->'changed' as changed
+      from booking.outbox_event where aggregate_id = ${id} order by seq`.execute(ctx.database.db);
+    expect(events.rows.map((e) => e.event_type)).toEqual(['booking.created', 'booking.updated']);
+    const updated = events.rows[1]!;
+    expect(updated.state).toMatchObject({ booking_id: id, version: 2, check_in: stay.check_in, check_out: stay.check_out });
+    expect(updated.changed).toEqual(expect.arrayContaining([...changes[w]!.changed]));
+    const history = await sql<{ from_status: string | null; to_status: string }>`
+      select from_status, to_status from booking.booking_status_history where booking_id = ${id}`.execute(ctx.database.db);
+    expect(history.rows).toEqual([{ from_status: null, to_status: 'PENDING' }]);
+    // The nights taken are the winner's stay only (a losing move gave its new hold back).
+    const taken = await sql<{ night: string; reserved: number }>`
+      select night, reserved from inventory.room_night where room_type_id = ${hotel.roomTypeId} and reserved > 0 order by night`.execute(
+      ctx.database.db,
+    );
+    expect(taken.rows).toEqual(
+      w === 0
+        ? [{ night: '2026-03-10', reserved: 1 }]
+        : [
+            { night: '2026-03-12', reserved: 1 },
+            { night: '2026-03-13', reserved: 1 },
+          ],
+    );
+    await expectReconciled(ctx);
+  });
+
+  it('two simultaneous status changes from the same version: one history row, the winner’s; the loser 409 with the current version', async () => {
+    const hotel = await makeHotel(ctx, { rooms: 5 });
+    const created = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/bookings',
+      payload: {
+        ...guest(1),
+        venue_id: hotel.venueId,
+        venue_type: 'hotel',
+        booking_date: '2026-03-15',
+        nights: 2,
+        party_size: 2,
+        room_type_id: hotel.roomTypeId,
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json<Json>().id as string;
+    const confirmed = await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/status`, payload: { status: 'CONFIRMED' } });
+    expect(confirmed.json<Json>()).toMatchObject({ status: 'CONFIRMED', version: 2 });
+
+    const headers = { 'if-match': '"2"' };
+    const targets = ['CHECKED_IN', 'CANCELLED'] as const;
+    const answers = await Promise.all([
+      ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/status`, headers, payload: { status: 'CHECKED_IN' } }),
+      ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/cancel`, headers, payload: { cancelled_by: 'desk-2' } }),
     ]);
-    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
-    const loser = a.statusCode === 409 ? a : b;
-    expect(loser.json<Json>()).toMatchObject({ error: { code: 'BOOKING_VERSION_CONFLICT', details: { current_version: 2 } } });
-    const final = (await ctx.app.inject({ method: 'GET', url: `/api/v1/bookings/${id}` })).json<Json>();
-    expect(final.version).toBe(2);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    const w = answers.findIndex((a) => a.statusCode === 200);
+    const won = targets[w]!;
+    expect(answers[1 - w]!.json<Json>()).toMatchObject({
+      error: { code: 'BOOKING_VERSION_CONFLICT', details: { current_version: 3, current_status: won } },
+    });
+    const stored = await sql<{ status: string; version: number; cancelled_by: string | null }>`
+      select status, version, cancelled_by from booking.booking where id = ${id}`.execute(ctx.database.db);
+    expect(stored.rows).toEqual([{ status: won, version: 3, cancelled_by: won === 'CANCELLED' ? 'desk-2' : null }]);
+    const history = await sql<{ from_status: string | null; to_status: string }>`
+      select from_status, to_status from booking.booking_status_history where booking_id = ${id} order by id`.execute(ctx.database.db);
+    expect(history.rows).toEqual([
+      { from_status: null, to_status: 'PENDING' },
+      { from_status: 'PENDING', to_status: 'CONFIRMED' },
+      { from_status: 'CONFIRMED', to_status: won },
+    ]);
+    const changes = await sql<{ n: number }>`
+      select count(*)::int as n from booking.outbox_event where aggregate_id = ${id} and event_type = 'booking.status_changed'`.execute(
+      ctx.database.db,
+    );
+    expect(changes.rows[0]!.n).toBe(2);
     await expectReconciled(ctx);
   });
 
@@ -159,11 +270,16 @@ describe('booking races', () => {
       room_type_id: hotel.roomTypeId,
     };
     expect((await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', payload })).statusCode).toBe(201);
+    const before = await sagaIds(ctx);
     const first = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'full-1' }, payload });
     expect(first.statusCode).toBe(409);
+    const refused = await sagasSince(ctx, before);
+    expect(refused).toHaveLength(1);
+    expectCompensated(refused, /^not held: No room of type .* left on /);
     const again = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', headers: { 'idempotency-key': 'full-1' }, payload });
     expect(again.statusCode).toBe(409);
     expect(again.body).toBe(first.body);
+    expect(await sagasSince(ctx, before), 'a replayed refusal starts no saga').toEqual(refused);
     await expectReconciled(ctx);
   });
 
@@ -186,7 +302,6 @@ describe('booking races', () => {
       ctx.database.db,
     );
     expect(rows[0]!.n).toBe(0);
-    ctx.clock.set('2026-01-15T12:00:00Z');
     expect(first.statusCode).toBe(201);
   });
 });

@@ -1,6 +1,9 @@
 /**
  * Many requests at once for the last units: exactly as many succeed as there are units, and the
  * database agrees. On PostgreSQL these really run in parallel (pool of 10); on PGlite they queue.
+ * Beyond the constraints (quantity >= 0, reserved <= quantity), each race checks that the refusals
+ * were justified (refused = requested − available, and each names what was really left) and that each
+ * success is stored as it answered.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +33,9 @@ describe('racing for the last units', () => {
   it('100 simultaneous reduces of 1 on 10 units: exactly 10 succeed, 90 get 400, quantity ends at 0', async () => {
     expect((await call('POST', '/api/inventory', { product_id: 'race-reduce', product_name: 'Race', quantity: 10 })).status).toBe(201);
     const results = await atOnce(100, () => call('PATCH', '/api/inventory/race-reduce/reduce', { quantity: 1 }));
+    // 100 units asked, 10 available: exactly 10 served and 100 − 10 refused.
     expect(countStatus(results, 200)).toBe(10);
-    expect(countStatus(results, 400)).toBe(90);
+    expect(countStatus(results, 400)).toBe(100 - 10);
     for (const r of results.filter((x) => x.status === 400)) expect(r.body!.detail).toBe('Insufficient stock. Available: 0, Requested: 1');
     // Each success saw a different remaining quantity: 9, 8, …, 0.
     expect(
@@ -46,9 +50,20 @@ describe('racing for the last units', () => {
   it('100 simultaneous retail holds of 1 on 10 units: exactly 10 holds (201), 90 × 409, reserved_qty 10', async () => {
     await call('POST', '/api/v1/stock', { product_id: 'race-hold', product_name: 'Race', quantity: 10 });
     const results = await atOnce(100, () => call('POST', '/api/v1/holds/retail', { product_id: 'race-hold', quantity: 1 }));
+    // 100 units asked, 10 available: exactly 10 held and 100 − 10 refused, each naming nothing left.
     expect(countStatus(results, 201)).toBe(10);
-    expect(countStatus(results, 409)).toBe(90);
-    for (const r of results.filter((x) => x.status === 409)) expect((r.body!.error as Json).code).toBe('INSUFFICIENT_STOCK');
+    expect(countStatus(results, 409)).toBe(100 - 10);
+    for (const r of results.filter((x) => x.status === 409))
+      expect(r.body!.error).toMatchObject({ code: 'INSUFFICIENT_STOCK', details: { available: 0, requested: 1 } });
+    // Each success is stored as answered: a HELD hold of one unit of this item.
+    const answered = results
+      .filter((r) => r.status === 201)
+      .map((r) => r.body!.id as string)
+      .sort();
+    const stored = await sql<{ id: string; status: string; quantity: number }>`
+      select h.id, h.status, sh.quantity from inventory.hold h join inventory.stock_hold sh on sh.hold_id = h.id
+      join inventory.stock_item i on i.id = sh.item_id where i.product_id = 'race-hold' order by h.id`.execute(ctx.database.db);
+    expect(stored.rows).toEqual(answered.map((id) => ({ id, status: 'HELD', quantity: 1 })));
     expect(await row('race-hold')).toEqual({ quantity: 10, reserved_qty: 10, movements: 10, held: 10 });
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from inventory.hold h join inventory.stock_hold sh on sh.hold_id = h.id
@@ -69,6 +84,12 @@ describe('racing for the last units', () => {
     const reduces = results.slice(0, 40).filter((r) => r.status === 200).length;
     const holds = results.slice(40, 80).filter((r) => r.status === 201).length;
     expect(results.slice(80).every((r) => r.status === 200)).toBe(true);
+    // Every refusal is a clean "not enough", naming at most what a late release could have brought back.
+    for (const r of results.slice(0, 80).filter((x) => x.status !== 200 && x.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body!.error).toMatchObject({ code: 'INSUFFICIENT_STOCK', details: { requested: 1 } });
+      expect(((r.body!.error as Json).details as { available: number }).available).toBe(0);
+    }
     // 30 units: 5 left with confirmed holds; reduces and new holds took at most the other 25 (the five
     // released units may come back after the last taker asked), and the row agrees with every answer.
     expect(reduces + holds).toBeGreaterThanOrEqual(20);

@@ -3,9 +3,9 @@
  * cafe table: every step leaves the right history and outbox rows, and inventory matches bookings.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeDiningVenue, makeHotel } from '../../helpers/booking-fixtures.js';
+import { expectNoSagaRunning, expectReconciled, guest, makeDiningVenue, makeHotel } from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,6 +13,7 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 
@@ -221,7 +222,6 @@ describe('the booking lifecycle', () => {
       { night: '2026-01-18', reserved: 0 },
     ]);
     await expectReconciled(ctx);
-    ctx.clock.set('2026-01-15T12:00:00Z');
   });
 
   it('expires a PENDING booking after 15 minutes and returns its hold', async () => {
@@ -243,7 +243,6 @@ describe('the booking lifecycle', () => {
     expect((await call('GET', `/api/v1/bookings/${id}`)).body).toMatchObject({ status: 'EXPIRED', inventory_status: 'RELEASED' });
     expect((await outbox(id)).map((e) => e.event_type)).toEqual(['booking.created', 'booking.status_changed', 'booking.expired']);
     await expectReconciled(ctx);
-    ctx.clock.set('2026-01-15T12:00:00Z');
   });
 
   it('answers lists with the total of every match', async () => {

@@ -2,20 +2,76 @@
  * Model-based test: random sequences of creates, updates, status changes, cancels, retries with reused
  * idempotency keys and clock moves run against the real service and a small reference model. After
  * every step the statuses, versions, history, outbox and inventory must agree with the model.
+ *
+ * The model carries its own state machine and inventory effects, written from seed 004 (and
+ * ARCHITECTURE.md's correctness rule 5), never imported from the code under test: a wrong row in
+ * booking.states.ts must make this test fail, not move the model along with it.
  */
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, nightsOf } from '../../../src/platform/dates.js';
-import { canTransition, inventoryEffect, type BookingStatus } from '../../../src/services/booking/booking.states.js';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeHotel, type Hotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  guest,
+  makeHotel,
+  sagaIds,
+  sagasSince,
+  type Hotel,
+} from '../../helpers/booking-fixtures.js';
 
 const START = '2026-01-15T12:00:00Z';
 const CAPACITY = 2;
 const BASE_DATE = '2026-02-01';
 
 type Json = Record<string, unknown>;
+
+type BookingStatus = 'PENDING' | 'CONFIRMED' | 'CHECKED_IN' | 'COMPLETED' | 'CANCELLED' | 'NO_SHOW' | 'EXPIRED';
+
+/**
+ * Seed 004's state machine: PENDING → CONFIRMED | CANCELLED | EXPIRED; CONFIRMED → CHECKED_IN |
+ * CANCELLED | COMPLETED | NO_SHOW; CHECKED_IN → COMPLETED | CANCELLED; the rest are terminal.
+ */
+const MODEL_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
+  PENDING: ['CONFIRMED', 'CANCELLED', 'EXPIRED'],
+  CONFIRMED: ['CHECKED_IN', 'CANCELLED', 'COMPLETED', 'NO_SHOW'],
+  CHECKED_IN: ['COMPLETED', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: [],
+  NO_SHOW: [],
+  EXPIRED: [],
+};
+const TERMINAL: readonly BookingStatus[] = ['COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
+
+/**
+ * What a status does to the booking's rooms: still occupied (`keep`), all given back (`release`), or
+ * kept up to the departure and the rest given back (`return_unused`: a completed stay frees the nights
+ * from max(today, the day after arrival) on). And the state its inventory hold is in.
+ */
+const MODEL_EFFECT: Readonly<Record<BookingStatus, { nights: 'keep' | 'release' | 'return_unused'; hold: readonly string[] }>> = {
+  PENDING: { nights: 'keep', hold: ['HELD'] },
+  CONFIRMED: { nights: 'keep', hold: ['CONFIRMED'] },
+  CHECKED_IN: { nights: 'keep', hold: ['CONFIRMED'] },
+  COMPLETED: { nights: 'return_unused', hold: ['CONFIRMED'] },
+  // A hold that ran out on its own (reclaimed by a later request) is as good as released.
+  CANCELLED: { nights: 'release', hold: ['RELEASED', 'EXPIRED'] },
+  NO_SHOW: { nights: 'release', hold: ['RELEASED', 'EXPIRED'] },
+  EXPIRED: { nights: 'release', hold: ['RELEASED', 'EXPIRED'] },
+};
+
+/**
+ * The model's answer to moving a booking from `from` to `to`: 200 (moved) or 400 (refused). Seed 004's
+ * state machine has no move from a status to itself, so a repeated move is refused too (a retry with
+ * the first request's idempotency key replays its answer, which the key actions of the model cover).
+ */
+function modelAnswer(from: BookingStatus, to: BookingStatus): 'moved' | 'refused' {
+  // Seed 004's state machine has no move from a status to itself: a second cancel is 400 too.
+  if (from === to) return 'refused';
+  return MODEL_TRANSITIONS[from].includes(to) ? 'moved' : 'refused';
+}
 
 interface ModelBooking {
   id: string;
@@ -81,12 +137,13 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 /** Nights each model booking still occupies, per date. */
 function occupancy(model: Model): Map<string, number> {
   const counts = new Map<string, number>();
   for (const b of model.bookings) {
-    if (!['PENDING', 'CONFIRMED', 'CHECKED_IN', 'COMPLETED'].includes(b.status)) continue;
+    if (MODEL_EFFECT[b.status].nights === 'release') continue;
     for (const n of nightsOf(b.checkIn, b.checkOut)) counts.set(n, (counts.get(n) ?? 0) + 1);
   }
   return counts;
@@ -100,9 +157,12 @@ function fits(model: Model, checkIn: string, checkOut: string): boolean {
 async function check(model: Model, hotel: Hotel): Promise<void> {
   const db = ctx.database.db;
   for (const m of model.bookings) {
-    const { rows } = await sql<{ status: string; version: number; check_in: string; check_out: string }>`
-      select status, version, check_in, check_out from booking.booking where id = ${m.id}`.execute(db);
-    expect(rows[0], m.id).toEqual({ status: m.status, version: m.version, check_in: m.checkIn, check_out: m.checkOut });
+    const { rows } = await sql<{ status: string; version: number; check_in: string; check_out: string; hold: string | null }>`
+      select b.status, b.version, b.check_in, b.check_out, h.status as hold
+      from booking.booking b left join inventory.hold h on h.id = b.inventory_reservation_id where b.id = ${m.id}`.execute(db);
+    const { hold, ...row } = rows[0]!;
+    expect(row, m.id).toEqual({ status: m.status, version: m.version, check_in: m.checkIn, check_out: m.checkOut });
+    expect(MODEL_EFFECT[m.status].hold, `hold of ${m.id} (${m.status})`).toContain(hold);
     const h = await sql<{ n: number }>`select count(*)::int as n from booking.booking_status_history where booking_id = ${m.id}`.execute(
       db,
     );
@@ -139,7 +199,9 @@ async function run(actions: Action[]): Promise<void> {
           room_type_id: hotel.roomTypeId,
         };
         const headers: Record<string, string> = a.key ? { 'idempotency-key': `${keyPrefix}-${a.key}` } : {};
+        const before = await sagaIds(ctx);
         const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/bookings', payload: body, headers });
+        const sagas = await sagasSince(ctx, before);
         const stored = a.key ? model.keys.get(a.key) : undefined;
         if (stored !== undefined) {
           if (stored.body === JSON.stringify(body)) {
@@ -148,10 +210,15 @@ async function run(actions: Action[]): Promise<void> {
           } else {
             expect(res.statusCode).toBe(422);
           }
+          expect(sagas, 'a replayed or refused key starts no saga').toEqual([]);
           break;
         }
         const ok = fits(model, checkIn, addDays(checkIn, a.nights));
         expect(res.statusCode, res.body).toBe(ok ? 201 : 409);
+        // A create starts one saga: completed when it booked, compensated (never left running) when refused.
+        expect(sagas).toHaveLength(1);
+        if (ok) expect(sagas[0]).toMatchObject({ status: 'completed', booking_id: res.json<Json>().id });
+        else expectCompensated(sagas, /^not held: /);
         if (ok) {
           model.bookings.push({
             id: res.json<Json>().id as string,
@@ -228,13 +295,14 @@ async function run(actions: Action[]): Promise<void> {
           a.kind === 'cancel'
             ? await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/cancel`, payload: { cancelled_by: 'guest-1' } })
             : await ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${b.id}/status`, payload: { status: to } });
-        // Seed 004's state machine has no move from a status to itself: a second cancel is 400 too.
-        if (!canTransition(b.status, to)) {
+        const answer = modelAnswer(b.status, to);
+        if (answer === 'refused') {
           expect(res.statusCode, res.body).toBe(400);
+          expect(res.json<Json>()).toMatchObject({ error: { code: 'INVALID_STATUS_TRANSITION', details: { from: b.status, to } } });
           break;
         }
         expect(res.statusCode, res.body).toBe(200);
-        if (inventoryEffect(to) === 'return_unused') {
+        if (MODEL_EFFECT[to].nights === 'return_unused') {
           const keep = [today(), addDays(b.checkIn, 1)].sort().at(-1)!;
           if (keep < b.checkOut) b.checkOut = keep;
         }
@@ -269,4 +337,76 @@ describe('bookings against a reference model', () => {
       { numRuns: ctx.backend === 'pglite' ? 12 : 20 },
     );
   });
+});
+
+/**
+ * Issue 11: CANCELLED→CANCELLED is 400. Seed 004 makes every terminal status final, so moving a
+ * booking to the terminal status it is already in is refused like any other move out of it (it was
+ * answered 200 as an idempotent retry before). The bookings are made in `beforeAll`.
+ */
+describe('a terminal status to itself (issue 11)', () => {
+  const TERMINAL_AGAIN: readonly BookingStatus[] = ['CANCELLED', 'COMPLETED', 'NO_SHOW', 'EXPIRED'];
+  const paths: Record<BookingStatus, readonly BookingStatus[]> = {
+    CANCELLED: ['CANCELLED'],
+    COMPLETED: ['CONFIRMED', 'COMPLETED'],
+    NO_SHOW: ['CONFIRMED', 'NO_SHOW'],
+    EXPIRED: ['EXPIRED'],
+    PENDING: [],
+    CONFIRMED: [],
+    CHECKED_IN: [],
+  };
+  const booked = new Map<BookingStatus, { id: string; stored: unknown }>();
+  const move = (id: string, to: BookingStatus) =>
+    to === 'CANCELLED'
+      ? ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/cancel`, payload: { cancelled_by: 'guest-1' } })
+      : ctx.app.inject({ method: 'POST', url: `/api/v1/bookings/${id}/status`, payload: { status: to } });
+  /** Everything a refused move must leave as it was: the row, its history and its events. */
+  const stored = async (id: string) => {
+    const db = ctx.database.db;
+    const row = await sql`select * from booking.booking where id = ${id}`.execute(db);
+    const history = await sql`select * from booking.booking_status_history where booking_id = ${id} order by 1`.execute(db);
+    const events = await sql`select event_id from booking.outbox_event where aggregate_id = ${id} order by seq`.execute(db);
+    return { row: row.rows, history: history.rows, events: events.rows };
+  };
+
+  beforeAll(async () => {
+    ctx.clock.set(START);
+    const hotel = await makeHotel(ctx, { rooms: 4 });
+    for (const status of TERMINAL_AGAIN) {
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        payload: {
+          ...guest(1),
+          venue_id: hotel.venueId,
+          venue_type: 'hotel',
+          booking_date: BASE_DATE,
+          nights: 1,
+          party_size: 1,
+          room_type_id: hotel.roomTypeId,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json<Json>().id as string;
+      for (const to of paths[status]) expect((await move(id, to)).statusCode).toBe(200);
+      booked.set(status, { id, stored: await stored(id) });
+    }
+  });
+
+  for (const status of TERMINAL_AGAIN) {
+    it(`${status}→${status} answers 400 INVALID_STATUS_TRANSITION naming both states`, async () => {
+      const { id } = booked.get(status)!;
+      const res = await move(id, status);
+      // issue 11: CANCELLED→CANCELLED becomes 400
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.json<Json>()).toMatchObject({ error: { code: 'INVALID_STATUS_TRANSITION', details: { from: status, to: status } } });
+    });
+
+    it(`${status}→${status} changes nothing: no new version, history row or event`, async () => {
+      const { id, stored: before } = booked.get(status)!;
+      const res = await move(id, status);
+      expect([200, 400], res.body).toContain(res.statusCode);
+      expect(await stored(id)).toEqual(before);
+    });
+  }
 });

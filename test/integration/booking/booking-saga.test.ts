@@ -5,9 +5,18 @@
  * policy allows.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, guest, makeHotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  guest,
+  makeHotel,
+  sagaIds,
+  sagasOf,
+  sagasSince,
+} from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -15,6 +24,8 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+// Whatever a test refused, no saga may be left running behind it.
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 const card = (number: string) => ({ card_number: number, exp_month: 12, exp_year: 2031, cvc: '123' });
@@ -94,6 +105,7 @@ describe('the create saga with payment', () => {
     'a declined card (%s) leaves no active hold, no uncaptured intent, no confirmed booking: 402 with the reason',
     async (number, code) => {
       const hotel = await makeHotel(ctx, { rooms: 1, price: 15_000 });
+      const before = await sagaIds(ctx);
       const res = await ctx.app.inject({
         method: 'POST',
         url: '/api/v1/bookings',
@@ -126,7 +138,11 @@ describe('the create saga with payment', () => {
       expect(active.rows[0]!.n).toBe(0);
       const intents = await intentsOf(booking.id);
       expect(intents.every((i) => i.status === 'canceled' && i.amount_received === 0)).toBe(true);
-      expect(await sagaOf(booking.id)).toMatchObject({ status: 'compensated' });
+      // The refusal came after the saga was recorded: its one saga is ended, compensated with the reason.
+      const sagas = await sagasOf(ctx, booking.id);
+      expect(sagas).toHaveLength(1);
+      expectCompensated(sagas, new RegExp(code));
+      expect(await sagasSince(ctx, before)).toEqual(sagas);
       await expectReconciled(ctx);
 
       // The room is free again: the next guest gets it.
@@ -163,6 +179,7 @@ describe('the create saga with payment', () => {
       });
       expect(replay.statusCode).toBe(402);
       expect(replay.body).toBe(res.body);
+      expect(await sagasOf(ctx, booking.id), 'a replayed refusal starts no saga').toEqual(sagas);
     },
   );
 
@@ -221,6 +238,7 @@ describe('promo codes through the booking saga', () => {
     });
 
     // One use left, five guests racing for it: exactly one gets the discount, the others a clear refusal.
+    const before = await sagaIds(ctx);
     const race = await Promise.all([2, 3, 4, 5, 6].map(book));
     const won = race.filter((r) => r.statusCode === 201);
     expect(won).toHaveLength(1);
@@ -228,6 +246,14 @@ describe('promo codes through the booking saga', () => {
       expect([400, 409]).toContain(r.statusCode);
       expect(r.json<Json>()).toMatchObject({ error: { code: 'PROMO_CODE_REJECTED' } });
     }
+    // Each racer started a saga: the winner's completed, the four refused ones compensated.
+    const raced = await sagasSince(ctx, before);
+    expect(raced).toHaveLength(5);
+    const wonId = won[0]!.json<Json>().id as string;
+    expect(raced.filter((s) => s.booking_id === wonId)).toMatchObject([{ status: 'completed' }]);
+    const refused = raced.filter((s) => s.booking_id !== wonId);
+    expect(refused).toHaveLength(4);
+    expectCompensated(refused);
     const uses = async () =>
       (await ctx.app.inject({ method: 'GET', url: `/api/v1/pricing/promo-codes/${code}` })).json<{ uses: number }>().uses;
     expect(await uses()).toBe(2);

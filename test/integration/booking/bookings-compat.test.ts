@@ -1,8 +1,15 @@
 /** The seed-001 `/bookings` surface, exactly as CONTRACTS.md says, over the same code as /api/v1. */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
-import { expectReconciled, type Hotel } from '../../helpers/booking-fixtures.js';
+import {
+  expectCompensated,
+  expectNoSagaRunning,
+  expectReconciled,
+  sagaIds,
+  sagasSince,
+  type Hotel,
+} from '../../helpers/booking-fixtures.js';
 
 let ctx: TestContext;
 let hotel: Hotel;
@@ -26,6 +33,7 @@ beforeAll(async () => {
   hotel = { venueId: String(hotelId), roomTypeId: `${hotelId}-DELUXE`, price: 15_600 };
 });
 afterAll(async () => ctx.close());
+afterEach(async () => expectNoSagaRunning(ctx));
 
 type Json = Record<string, unknown>;
 const body = (over: Json = {}) => ({
@@ -111,11 +119,15 @@ describe('/bookings (seed 001)', () => {
     }
     // Two rooms of this type exist and one is taken: the second booking fits, the third does not.
     expect((await ctx.app.inject({ method: 'POST', url: '/bookings/', payload: body() })).statusCode).toBe(200);
+    const before = await sagaIds(ctx);
     const full = await ctx.app.inject({ method: 'POST', url: '/bookings/', payload: body({ arrival_date: '2026-02-03', stay_length: 1 }) });
     expect({ status: full.statusCode, body: full.json() }).toEqual({
       status: 400,
       body: { detail: 'No available rooms for the selected room type.' },
     });
+    const refused = await sagasSince(ctx, before);
+    expect(refused).toHaveLength(1);
+    expectCompensated(refused, /^not held: /);
     await expectReconciled(ctx);
   });
 
@@ -180,6 +192,5 @@ describe('/bookings (seed 001)', () => {
     const got = (await ctx.app.inject({ method: 'GET', url: `/bookings/${created.booking_id as string}` })).json<Json>();
     expect(got.reservation_status).toBe('completed');
     await expectReconciled(ctx);
-    ctx.clock.set('2026-01-15T12:00:00Z');
   });
 });

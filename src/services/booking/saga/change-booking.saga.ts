@@ -42,7 +42,7 @@ import { defineSaga, type Run, type SagaStep } from './saga.runner.js';
 
 /**
  * What a change sets, as each surface maps its body. Kept by name: the `booking.updated` event lists
- * these keys (`changed`), as the routes pass them, so renaming them would change the event.
+ * the keys that were given (`changed`), so renaming them would change the event.
  */
 export interface BookingChanges {
   readonly guestName?: string;
@@ -95,7 +95,7 @@ interface ChangeData {
   /** The booking's status when the change began (a CONFIRMED booking's new hold is confirmed). */
   readonly booking_status: BookingStatus;
   readonly changes: RecordedChanges;
-  /** The keys the routes passed (the event's `changed`). */
+  /** The keys given a value (the event's `changed`). */
   readonly changed: readonly string[];
   readonly moves: boolean;
   readonly actor: string;
@@ -502,7 +502,9 @@ export async function updateBookingDetails(
     expected_version: expectedVersion,
     booking_status: current.status,
     changes: recorded,
-    changed: Object.keys(changes).filter((k) => k !== 'paymentMethod'),
+    changed: Object.entries(changes)
+      .filter(([k, v]) => k !== 'paymentMethod' && v !== undefined)
+      .map(([k]) => k),
     moves: movesInventory(current, recorded),
     actor: actor.id,
   };
