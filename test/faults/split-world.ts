@@ -36,9 +36,9 @@ export async function splitWorld(tag: string): Promise<SplitWorld> {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   const url = u.toString();
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  // The drop at the end terminates the pool's last connections: not an error of the test.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  // One client (queries queue on it): ended, and waited for, before the database is dropped.
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
   const started: StartedProcess[] = [];
   const alive = (p: StartedProcess) => p.child.exitCode === null && p.child.signalCode === null;
   return {
@@ -52,12 +52,12 @@ export async function splitWorld(tag: string): Promise<SplitWorld> {
       const run = await runCli(['jobs', 'run', job], { DATABASE_URL: url, ...env }, 120_000);
       return `${run.code}: ${run.stdout}${run.stderr}`;
     },
-    query: async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await pool.query<T>(text, params)).rows,
+    query: async <T extends pg.QueryResultRow>(text: string, params: unknown[] = []) => (await client.query<T>(text, params)).rows,
     killAll: async () => {
       for (const p of started.splice(0)) if (alive(p)) await p.stop('SIGKILL');
     },
     dispose: async () => {
-      await pool.end();
+      await client.end();
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
