@@ -151,14 +151,12 @@ describe.runIf(backend === 'postgres')('inventory failing mid-saga behind a prox
     },
   );
 
-  // BUG (known, left failing): POST /api/v1/bookings answers 503 INVENTORY_SERVICE_UNAVAILABLE ("…;
-  // nothing was booked") when the saga's last step fails in doubt (the hold confirm, after the card was
-  // authorized) and leaves the saga running for recovery — and `idempotentReply`
-  // (src/platform/http/idempotent.ts) then frees the key (`abandonKey` on every 5xx). The client's retry
-  // with the same key gets a fresh booking id and runs a second saga, while recovery finishes the first:
-  // one request, two CONFIRMED bookings, two rooms, the card captured twice. A 5xx whose saga is left
-  // running should keep the key (taken over with the same resource id, as after a crash) instead.
-  it.fails(
+  // Found by this test (fixed): the create answered 503 when its last step failed in doubt (the hold
+  // confirm, after the card was authorized) and left the saga running, and the route freed the key, so
+  // the client's retry with the same key booked and charged a second time. A failure in doubt now keeps
+  // the key (src/platform/idempotency/in-doubt.ts): the retry is 409 in progress until the key is taken
+  // over, then resumes the same booking.
+  it(
     'a retry, with the same key, of a create answered 503 while its saga was left for recovery books and charges once',
     { timeout: 240_000 },
     async () => {
@@ -169,8 +167,10 @@ describe.runIf(backend === 'postgres')('inventory failing mid-saga behind a prox
       const first = await send(booking.url, 'POST', '/api/v1/bookings', body, headers);
       expect(first.status, JSON.stringify(first.body)).toBe(503);
       proxy.heal();
-      // The client retries its request, as a 503 invites it to.
-      await send(booking.url, 'POST', '/api/v1/bookings', body, headers);
+      // The client retries its request, as a 503 invites it to: the first attempt's work is not finished.
+      const retried = await send(booking.url, 'POST', '/api/v1/bookings', body, headers);
+      expect(retried.status, JSON.stringify(retried.body)).toBe(409);
+      expect((retried.body.error as Record<string, unknown>).code).toBe('IDEMPOTENCY_IN_PROGRESS');
       await recover();
       const bookings = await world.query<{ id: string; status: string; captured: number }>(
         `select id::text, status, amount_captured::int as captured from booking.booking where venue_id = $1 order by created_at`,

@@ -44,7 +44,6 @@ const MODEL_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]
   NO_SHOW: [],
   EXPIRED: [],
 };
-const TERMINAL: readonly BookingStatus[] = ['COMPLETED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
 
 /**
  * What a status does to the booking's rooms: still occupied (`keep`), all given back (`release`), or
