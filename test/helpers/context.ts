@@ -40,6 +40,8 @@ export interface TestContextOptions {
   /** Base URLs of services not run by this app. */
   readonly serviceUrls?: Partial<Record<ServiceName, string>>;
   readonly idempotencyTtlMs?: number;
+  /** Where the app logs, at `trace` (the most verbose level): for tests of what reaches the logs. */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 /** The clocks of this file's contexts, and the instant each showed when the running test began. */
@@ -116,7 +118,10 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       return url;
     },
   };
-  const logger = pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
+  const logger =
+    options.logStream !== undefined
+      ? pino(loggerOptions('trace'), options.logStream)
+      : pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
   const app = await buildApp({ services: serviceModules(names), deps, logger });
   return {
     backend: inject('backend'),
