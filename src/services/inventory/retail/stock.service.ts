@@ -69,6 +69,7 @@ async function takeWithReclaim(
   productId: string,
   now: Date,
   attempt: () => Promise<StockItem | undefined>,
+  fits?: (item: StockItem) => boolean,
 ): Promise<{ changed: StockItem } | { refusedAt: StockItem }> {
   const first = await attempt();
   if (first !== undefined) return { changed: first };
@@ -78,9 +79,16 @@ async function takeWithReclaim(
     const second = await attempt();
     if (second !== undefined) return { changed: second };
   }
-  const latest = await findLiveItem(trx, productId);
-  if (latest === undefined) throw notFound(productId);
-  return { refusedAt: latest };
+  // The refusal is reported with the item as read after it. Under READ COMMITTED a release may commit
+  // between the refused UPDATE and that read, so the item can show enough units: the take is then tried
+  // again (a few times), so that a refusal never names an availability that would have satisfied it.
+  for (let retry = 0; ; retry++) {
+    const latest = await findLiveItem(trx, productId);
+    if (latest === undefined) throw notFound(productId);
+    if (fits === undefined || !fits(latest) || retry === 3) return { refusedAt: latest };
+    const again = await attempt();
+    if (again !== undefined) return { changed: again };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -162,7 +170,14 @@ export function reduceStock<R>(
 ): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
-    const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => takeUnits(trx, input.productId, input.quantity, now));
+    const taken = await takeWithReclaim(
+      ctx,
+      trx,
+      input.productId,
+      now,
+      () => takeUnits(trx, input.productId, input.quantity, now),
+      (i) => i.availableQty >= input.quantity,
+    );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const item = taken.changed;
     await insertMovement(trx, {
@@ -292,7 +307,14 @@ export function holdStock<R>(ctx: InventoryContext, input: RetailHoldRequest, ou
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     const item = await getStock(trx, input.productId);
     if (item.venueId !== null) await requireSellingVenue(trx, item.venueId, ['retail']);
-    const taken = await takeWithReclaim(ctx, trx, input.productId, now, () => reserveUnits(trx, item.id, input.quantity, now));
+    const taken = await takeWithReclaim(
+      ctx,
+      trx,
+      input.productId,
+      now,
+      () => reserveUnits(trx, item.id, input.quantity, now),
+      (i) => i.availableQty >= input.quantity,
+    );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const holdId = await insertHold(trx, { kind: 'retail', venueId: item.venueId, ttlSeconds: input.ttlSeconds, now });
     await insertStockHold(trx, holdId, item.id, input.quantity);
