@@ -49,6 +49,11 @@ export interface ServiceDeps {
   readonly scheduler: Scheduler;
   /** A saga untouched this long is finished or compensated by the recovery job (SAGA_RECOVERY_AFTER_MS). */
   readonly sagaRecoveryAfterMs?: number;
+  /**
+   * The `Authorization` header value a call to another service carries (a service token), or undefined
+   * when access control is off. Every typed client and the gateway's forwarding use it.
+   */
+  readonly serviceAuthorization?: () => Promise<string | undefined>;
 }
 
 export interface ServiceModule {
