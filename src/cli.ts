@@ -21,6 +21,9 @@ import {
   startServer,
 } from './platform/server.js';
 import { SERVICES, serviceModules } from './services/index.js';
+import { loadAuthConfig } from './platform/auth/auth.config.js';
+import { DEMO_PASSWORD } from './platform/auth/demo-identities.js';
+import { AccessUsageError, commandApiKeys, commandKeys, commandToken, commandUsers } from './cli.access.js';
 
 const USAGE = `usage:
   innkeeper start [--port N] [--services a,b] [--data-dir DIR | --memory] [--seed NAME] [--demo]
@@ -29,6 +32,10 @@ const USAGE = `usage:
   innkeeper jobs list
   innkeeper jobs run NAME
   innkeeper reconcile [--data-dir DIR | --memory] [--json] [--deadline-minutes N] [--skip CHECK,…]
+  innkeeper token --role guest|business|admin|service [--sub S] [--org O] [--venues a,b] [--booking B] [--ttl 1h]
+  innkeeper keys rotate
+  innkeeper users add --email E --role business|admin [--org O] [--venues a,b] [--password-stdin]
+  innkeeper api-keys create --name N [--role service|admin] | list | revoke ID
 
   --demo        load the demo data set on first start (what \`npm start\` does)
   --seed NAME   load data set NAME before listening
@@ -85,6 +92,18 @@ async function commandStart(argv: string[]): Promise<void> {
     { url: server.url, services: config.services, backend: describeBackend(config) },
     `Innkeeper is listening on ${server.url} (docs at ${server.url}/docs)`,
   );
+  const auth = loadAuthConfig();
+  if (!auth.enabled) {
+    server.app.log.warn('ACCESS CONTROL IS OFF (INNKEEPER_AUTH=off): every caller is trusted as an admin. Use this on a trusted network only.');
+  } else {
+    const demo = (await datasetsLoaded(server.database)).includes('demo');
+    server.app.log.info(
+      demo
+        ? `Access control is on. Sign in: POST ${server.url}/api/v1/auth/token {"email":"admin@innkeeper.demo","password":"${DEMO_PASSWORD}"} ` +
+            `(also manager@demo-hotel-group.demo and manager@demo-dining.demo), or print one: innkeeper token --role admin`
+        : `Access control is on. Get a token: innkeeper users add --email … --role admin, then POST ${server.url}/api/v1/auth/token; or innkeeper token --role admin`,
+    );
+  }
 }
 
 function describeBackend(config: Config): string {
@@ -244,6 +263,8 @@ async function commandReconcile(argv: string[]): Promise<void> {
   );
 }
 
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -255,6 +276,14 @@ async function main(argv: string[]): Promise<void> {
       return commandSeed(rest);
     case 'jobs':
       return commandJobs(rest);
+    case 'token':
+      return commandToken(rest, print);
+    case 'keys':
+      return commandKeys(rest, print);
+    case 'users':
+      return commandUsers(rest, print);
+    case 'api-keys':
+      return commandApiKeys(rest, print);
     case 'reconcile':
       return commandReconcile(rest).catch((err: unknown) => {
         // An audit that could not run must not look like one that found problems (exit 1).
@@ -276,7 +305,7 @@ try {
   await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof ConfigError) fail(`invalid configuration: ${err.message}`);
-  if (err instanceof UsageError) fail(err.message);
+  if (err instanceof UsageError || err instanceof AccessUsageError) fail(err.message);
   if (err instanceof MissingServiceUrlError) fail(`invalid configuration: ${err.message}`);
   if (err instanceof DatabaseUnavailableError) fail(err.message, 1);
   if (err instanceof MigrationError) fail(err.message, 1);

@@ -43,6 +43,9 @@ export const VenueReply = Type.Object(
 );
 export type VenueReply = Static<typeof VenueReply>;
 
+export const VenueListReply = Type.Object({ venues: Type.Array(VenueReply) });
+export type VenueListReply = Static<typeof VenueListReply>;
+
 // ---------------------------------------------------------------------------------------------------
 // Room types: GET /api/v1/room-types/{room_type_id}, GET /api/v1/venues/{venue_id}/room-types
 

@@ -6,10 +6,12 @@
 import { sql } from 'kysely';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import type { Config, ServiceName } from './config.js';
+import { SERVICE_NAMES, type Config, type ServiceName } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
 import { migrateToLatest, type SchemaMigrations } from './db/migrator.js';
 import { platformMigrations } from './db/platform.migrations.js';
+import { createAccess } from './auth/access.runtime.js';
+import { loadAuthConfig, type AuthConfig } from './auth/auth.config.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
 import { Scheduler } from './jobs/scheduler.js';
 
@@ -56,6 +58,13 @@ export interface StartOptions {
   readonly runJobs?: boolean;
   readonly logTo?: 'stdout' | 'stderr';
   readonly host?: string;
+  /** Access control (default: from the environment, INNKEEPER_AUTH and AUTH_*). */
+  readonly auth?: AuthConfig;
+}
+
+/** Whether this process answers anonymous callers itself: it runs the gateway (the public entry). */
+export function isPublicEntry(config: Config): boolean {
+  return (config.services as readonly string[]).includes('gateway') || SERVICE_NAMES.every((s) => config.services.includes(s));
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -66,6 +75,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     let url = `http://127.0.0.1:${config.port}`;
     const clock = options.clock ?? systemClock;
     const scheduler = new Scheduler(database, clock);
+    const access = createAccess(database, clock, options.auth ?? loadAuthConfig(), isPublicEntry(config));
     const deps: ServiceDeps = {
       database,
       clock,
@@ -73,9 +83,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       serviceUrl: serviceUrlResolver(config, () => url),
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,
       sagaRecoveryAfterMs: config.sagaRecoveryAfterMs,
+      serviceAuthorization: () => access.tokens.serviceAuthorization(),
+      gatewayAuthorization: (caller) => access.tokens.gatewayAuthorization(caller),
+      ...(access.tokens.config.enabled
+        ? { issueGuestToken: (guestId: string, bookingId: string, until: Date) => access.tokens.guestToken(guestId, bookingId, until) }
+        : {}),
     };
     await options.beforeListen?.(deps);
-    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo });
+    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo, access });
     await app.listen({ port: config.port, host: options.host ?? config.host });
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;

@@ -22,6 +22,9 @@ import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
 import { SERVICES, serviceModules } from '../../src/services/index.js';
+import { createAccess } from '../../src/platform/auth/access.runtime.js';
+import type { AuthConfig } from '../../src/platform/auth/auth.config.js';
+import type { TokenService } from '../../src/platform/auth/tokens.js';
 
 export interface TestContext {
   readonly backend: 'pglite' | 'postgres';
@@ -29,6 +32,8 @@ export interface TestContext {
   readonly clock: ManualClock;
   readonly app: App;
   readonly deps: ServiceDeps;
+  /** The local issuer (with `auth`): signs tokens for the test's callers. */
+  readonly tokens: TokenService | undefined;
   /** Listens on a free port (once) and returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -42,6 +47,13 @@ export interface TestContextOptions {
   readonly idempotencyTtlMs?: number;
   /** Where the app logs, at `trace` (the most verbose level): for tests of what reaches the logs. */
   readonly logStream?: NodeJS.WritableStream;
+  /**
+   * Access control as a started platform has it (default: off, every caller trusted, as most tests
+   * are about other things). `true`: on, with the local issuer; or a whole AuthConfig.
+   */
+  readonly auth?: boolean | Partial<AuthConfig>;
+  /** With auth: whether this app answers anonymous callers itself (it runs the gateway). Default true. */
+  readonly publicEntry?: boolean;
 }
 
 /** The clocks of this file's contexts, and the instant each showed when the running test began. */
@@ -106,7 +118,19 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   clocks.add(clock);
   const names = options.services ?? (Object.keys(SERVICES) as ServiceName[]);
   let url: string | undefined;
+  const authConfig: AuthConfig | undefined =
+    options.auth === undefined || options.auth === false
+      ? undefined
+      : { enabled: true, external: undefined, tokenTtlSeconds: 3600, serviceToken: undefined, ...(options.auth === true ? {} : options.auth) };
+  const access = authConfig === undefined ? undefined : createAccess(database, clock, authConfig, options.publicEntry ?? true);
   const deps: ServiceDeps = {
+    ...(access === undefined
+      ? {}
+      : {
+          serviceAuthorization: () => access.tokens.serviceAuthorization(),
+          gatewayAuthorization: (caller: string | undefined) => access.tokens.gatewayAuthorization(caller),
+          issueGuestToken: (guestId: string, bookingId: string, until: Date) => access.tokens.guestToken(guestId, bookingId, until),
+        }),
     database,
     clock,
     scheduler: new Scheduler(database, clock),
@@ -122,8 +146,9 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     options.logStream !== undefined
       ? pino(loggerOptions('trace'), options.logStream)
       : pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
-  const app = await buildApp({ services: serviceModules(names), deps, logger });
+  const app = await buildApp({ services: serviceModules(names), deps, logger, ...(access === undefined ? {} : { access }) });
   return {
+    tokens: access?.tokens,
     backend: inject('backend'),
     database,
     clock,

@@ -15,7 +15,7 @@ export interface Exited {
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 30_000): Promise<Exited> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, LOG_LEVEL: 'warn', INNKEEPER_AUTH: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -57,7 +57,7 @@ export function freePort(): Promise<number> {
 export async function startCli(args: string[], env: Record<string, string | undefined> = {}, port?: number): Promise<StartedProcess> {
   const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, [CLI, 'start', '--port', String(chosen), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', INNKEEPER_AUTH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -25,6 +25,8 @@ import type { SchemaMigrations } from '../db/migrator.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
+import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
+import { authRoutes } from '../auth/auth.routes.js';
 import './roles.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
 import { validatorCompiler } from './validation.js';
@@ -54,6 +56,13 @@ export interface ServiceDeps {
    * when access control is off. Every typed client and the gateway's forwarding use it.
    */
   readonly serviceAuthorization?: () => Promise<string | undefined>;
+  /**
+   * The `Authorization` header the gateway forwards: the caller's own, or (for an anonymous caller, with
+   * access control on) a token saying "an anonymous caller, through the gateway".
+   */
+  readonly gatewayAuthorization?: (callerAuthorization: string | undefined) => Promise<string | undefined>;
+  /** Signs a guest token for one booking (the manage-my-booking link); absent when access control is off. */
+  readonly issueGuestToken?: (guestId: string, bookingId: string, validUntil: Date) => Promise<string>;
 }
 
 export interface ServiceModule {
@@ -75,13 +84,35 @@ export interface BuildAppOptions {
   readonly logTo?: 'stdout' | 'stderr';
   /** A logger instance to use instead of creating one (tests capture output this way). */
   readonly logger?: FastifyBaseLogger;
+  /** Access control (absent: every caller is trusted, as with INNKEEPER_AUTH=off). */
+  readonly access?: AccessOptions;
 }
 
 const HealthReply = Type.Object({ status: Type.Literal('ok') });
 const ReadyReply = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
   checks: Type.Record(Type.String(), Type.String()),
+  warnings: Type.Optional(Type.Array(Type.String())),
 });
+
+const AUTH_OFF_WARNING =
+  'ACCESS CONTROL IS OFF (INNKEEPER_AUTH=off): every caller is trusted as an admin. Use this on a trusted network only.';
+
+/** The OpenAPI document states each operation's roles and security (bearer token or API key). */
+function documentAccess({ schema, url, route }: { schema: unknown; url: string; route: { config?: unknown } }) {
+  const config = (route.config ?? {}) as { roles?: readonly string[]; anonymous?: boolean };
+  if (config.roles === undefined || schema === undefined || schema === null) return { schema: schema as object, url };
+  const s = schema as { description?: string; security?: unknown };
+  const who = config.anonymous === true ? `${config.roles.join(', ')}, or anonymous` : config.roles.join(', ');
+  return {
+    url,
+    schema: {
+      ...s,
+      description: `${s.description === undefined ? '' : `${s.description}\n\n`}Roles: ${who}.`,
+      security: [{ bearerAuth: [] }, { apiKey: [] }, ...(config.anonymous === true ? [{}] : [])],
+    },
+  };
+}
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
@@ -103,6 +134,10 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     void reply.header('x-request-id', request.id);
   });
 
+  // Before every route: who is calling, and whether its role may call the route.
+  registerAccess(app, options.access);
+  const authOff = options.access === undefined || !options.access.tokens.config.enabled;
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -115,9 +150,17 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       },
       tags: [
         { name: 'operations', description: 'Liveness and readiness' },
+        { name: 'access', description: 'Tokens, keys and identities' },
         ...options.services.map((s) => ({ name: s.name, description: s.title })),
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
     },
+    transform: documentAccess,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
@@ -155,9 +198,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
           results[name] = `unavailable: ${(err as Error).message}`;
         }
       }
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: results });
+      return reply
+        .status(ready ? 200 : 503)
+        .send({ status: ready ? 'ready' : 'not_ready', checks: results, ...(authOff ? { warnings: [AUTH_OFF_WARNING] } : {}) });
     },
   );
+
+  if (options.access !== undefined) {
+    const access = options.access;
+    authRoutes(app, { tokens: access.tokens, db: access.db, clock: options.deps.clock });
+  }
 
   for (const service of options.services) {
     await app.register(async (scope) => {

@@ -45,3 +45,14 @@ export function detailErrorHandler(map: DetailMapper = () => undefined) {
     await reply.status(mapped?.status ?? appError.status).send({ detail: mapped?.detail ?? appError.message });
   };
 }
+
+/** Who may call the compatibility surfaces: their seed services had no authentication; here they take a service or admin token, or an API key. */
+export const COMPAT_ROLES = ['service', 'admin'] as const;
+
+/** Declares COMPAT_ROLES on every route registered in this scope after the call (a route may declare its own). */
+export function compatAccess(scope: { addHook(name: 'onRoute', hook: (route: { config?: unknown }) => void): unknown }): void {
+  scope.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { roles?: readonly string[] };
+    route.config = { ...config, roles: config.roles ?? COMPAT_ROLES };
+  });
+}

@@ -22,6 +22,8 @@ export interface ServiceClientOptions {
   readonly backoffMs?: (attempt: number) => number;
   /** How a pause is taken. Default: a timer (or what `setDefaultRetrySleep` set); tests pass one that returns at once. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The Authorization header value each call carries (a service token), if any. */
+  readonly authorization?: () => Promise<string | undefined>;
   /** Told of every reply that breaks its contract (before the call fails with it), e.g. to log it. */
   readonly onContractViolation?: (violation: ServiceContractViolation) => void;
 }
@@ -207,6 +209,8 @@ export class ServiceClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey !== undefined) headers['idempotency-key'] = idempotencyKey;
+    const authorization = await this.options.authorization?.();
+    if (authorization !== undefined) headers.authorization = authorization;
     let problem = 'no attempt made';
     for (let attempt = 0; attempt <= this.#retries; attempt++) {
       if (attempt > 0) await this.#sleep(this.#backoff(attempt));
@@ -241,6 +245,9 @@ export class ServiceClient {
         continue;
       }
       const e = errorReply.check(parsed) ? parsed.error : undefined;
+      // The service refused our credentials: the deployment is misconfigured, not the request wrong.
+      if (res.status === 401 || res.status === 403)
+        throw new ServiceUnavailable(this.service, `refused this service's credentials (${res.status} ${e?.code ?? ''})`.trim());
       // No such route: whatever answers at this URL is not (this version of) the service.
       if (e?.code === 'ROUTE_NOT_FOUND')
         throw new ServiceUnavailable(this.service, `${method} ${path} is not served at ${this.options.baseUrl()}`);

@@ -21,6 +21,8 @@ export interface BookingContext {
   /** A saga untouched this long is finished or compensated by the recovery job. */
   readonly sagaRecoveryAfterMs: number;
   readonly log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Signs the guest token a create answers with (absent when access control is off). */
+  readonly issueGuestToken?: (guestId: string, bookingId: string, validUntil: Date) => Promise<string>;
 }
 
 /** Who asks for a change: recorded in the status history and the events (`changed_by`). */

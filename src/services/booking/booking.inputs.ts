@@ -13,7 +13,7 @@ import type { NewBookingRow } from './booking.repository.js';
 import type { CreateBookingBody } from './booking.schemas.js';
 
 /** The create body as validated, without the card (a saga option, never stored), its source settled. */
-export type CreateBookingInput = Readonly<Omit<CreateBookingBody, 'payment_method' | 'source'>> & { readonly source: string };
+export type CreateBookingInput = Readonly<Omit<CreateBookingBody, 'payment_method' | 'source' | 'guest_id'>> & { readonly source: string; readonly guest_id: string };
 
 /** What the edge adds to a body: the source when the body names none, the key of the request. */
 export interface CreateEdge {
@@ -24,7 +24,7 @@ export interface CreateEdge {
 
 /** The one mapping from a create body to the use-case's input and the card to pay with now. */
 export function createBookingInput(
-  body: CreateBookingBody,
+  body: CreateBookingBody & { readonly guest_id: string },
   edge: CreateEdge,
 ): { readonly input: CreateBookingInput; readonly paymentMethod: PaymentMethod | undefined } {
   const { payment_method: paymentMethod, source, idempotency_key: bodyKey, ...fields } = body;

@@ -4,12 +4,13 @@
  * versioned in the UPDATE itself.
  */
 import { randomInt } from 'node:crypto';
-import type { Insertable, Updateable } from 'kysely';
+import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { ALL_BOOKINGS, type BookingScope } from './booking.scope.js';
 import { bookingError } from './booking.errors.js';
 import type { BookingEvent } from './booking.events.js';
 import { rowToBooking, type Booking } from './booking.model.js';
 import type { BookingStatus } from './booking.states.js';
-import type { BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
+import type { BookingDB, BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -57,22 +58,36 @@ export async function insertWithFreshReference(
   }
 }
 
-export async function findBooking(db: BookingExecutor, id: string, lock = false): Promise<Booking | undefined> {
-  let q = db.selectFrom('booking.booking').selectAll().where('id', '=', id);
+/** Narrows a query on booking.booking to the bookings a caller's scope sees. */
+function owned<Q extends SelectQueryBuilder<BookingDB, 'booking.booking', object>>(q: Q, scope: BookingScope): Q {
+  switch (scope.kind) {
+    case 'all':
+      return q;
+    case 'none':
+      return q.where(sql<boolean>`false`) as Q;
+    case 'guest':
+      return (scope.bookingId === undefined ? q.where('guest_id', '=', scope.guestId) : q.where('id', '=', scope.bookingId)) as Q;
+    case 'venues':
+      return (scope.venueIds.length === 0 ? q.where(sql<boolean>`false`) : q.where('venue_id', 'in', [...scope.venueIds])) as Q;
+  }
+}
+
+export async function findBooking(db: BookingExecutor, id: string, lock = false, scope: BookingScope = ALL_BOOKINGS): Promise<Booking | undefined> {
+  let q = owned(db.selectFrom('booking.booking').selectAll().where('id', '=', id), scope);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToBooking(row);
 }
 
-/** The booking, or BOOKING_NOT_FOUND. */
-export async function getBooking(db: BookingExecutor, id: string): Promise<Booking> {
-  const booking = await findBooking(db, id);
+/** The booking, or BOOKING_NOT_FOUND (also when it exists but is not within the caller's scope). */
+export async function getBooking(db: BookingExecutor, id: string, scope: BookingScope = ALL_BOOKINGS): Promise<Booking> {
+  const booking = await findBooking(db, id, false, scope);
   if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `Booking ${id} does not exist.`);
   return booking;
 }
 
-export async function findByReference(db: BookingExecutor, reference: string): Promise<Booking | undefined> {
-  const row = await db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference).executeTakeFirst();
+export async function findByReference(db: BookingExecutor, reference: string, scope: BookingScope = ALL_BOOKINGS): Promise<Booking | undefined> {
+  const row = await owned(db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference), scope).executeTakeFirst();
   return row && rowToBooking(row);
 }
 
@@ -190,8 +205,9 @@ export async function listBookings(
   filter: ListFilter,
   limit: number,
   offset: number,
+  scope: BookingScope = ALL_BOOKINGS,
 ): Promise<{ bookings: Booking[]; total: number }> {
-  let base = db.selectFrom('booking.booking');
+  let base = owned(db.selectFrom('booking.booking'), scope);
   if (filter.guestId !== undefined) base = base.where('guest_id', '=', filter.guestId);
   if (filter.venueId !== undefined) base = base.where('venue_id', '=', filter.venueId);
   if (filter.status !== undefined) base = base.where('status', '=', filter.status);

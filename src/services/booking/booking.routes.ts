@@ -4,6 +4,9 @@ import { Type } from 'typebox';
 import type { App } from '../../platform/http/app.js';
 import { idempotentReply, type IdempotencyStore } from '../../platform/http/idempotent.js';
 import { IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
+import { randomUUID } from 'node:crypto';
+import type { Identity } from '../../platform/auth/identity.js';
+import { bookingScope } from './booking.access.js';
 import { checkAvailability } from './booking.availability.js';
 import { bookingError } from './booking.errors.js';
 import type { BookingContext } from './booking.context.js';
@@ -62,7 +65,23 @@ function page(bookings: Booking[], total: number, limit: number, offset: number)
   };
 }
 
+/** Whose booking a create makes: a guest is who the token names, an anonymous caller a new guest; staff and services say. */
+export function guestIdFor(identity: Identity | null, fromBody: string | undefined): string {
+  if (identity === null) return randomUUID();
+  if (identity.role === 'guest') return identity.sub;
+  return fromBody ?? randomUUID();
+}
+
+/** A guest token lives until 7 days after the stay (or the visit); at least 30 days for a booking without one. */
+export function guestTokenValidUntil(b: Booking, now: Date): Date {
+  const end = b.stay?.checkOut ?? b.date;
+  const after = new Date(`${end}T00:00:00Z`).getTime() + 7 * 86_400_000;
+  return new Date(Math.max(after, now.getTime() + (b.stay === null && b.time === null ? 30 * 86_400_000 : 0)));
+}
+
 export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyStore): void {
+  /** The booking a caller names, if it is theirs to see (else 404 BOOKING_NOT_FOUND, as if it did not exist). */
+  const owned = async (request: FastifyRequest, id: string) => getBooking(ctx.db, id, await bookingScope(ctx, request.identity));
   const writers = ['guest', 'business', 'admin'] as const;
   const ok = (b: Booking, status = 200) => ({ status, body: bookingToReply(b), headers: { etag: etag(b) } });
 
@@ -77,16 +96,21 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
         body: CreateBookingBody,
         response: replies({ 201: BookingReply }),
       },
-      config: { roles: writers },
+      config: { roles: writers, anonymous: true },
     },
     async (request, reply) =>
       idempotentReply(store, request, reply, 'booking.create', async (bookingId) => {
-        const { input, paymentMethod } = createBookingInput(request.body, {
-          source: 'api',
-          idempotencyKey: request.headers['idempotency-key'],
-        });
+        const identity = request.identity;
+        const guestId = guestIdFor(identity, request.body.guest_id);
+        const { input, paymentMethod } = createBookingInput(
+          { ...request.body, guest_id: guestId },
+          { source: 'api', idempotencyKey: request.headers['idempotency-key'] },
+        );
         const booking = await createBooking(ctx, input, { bookingId, autoConfirm: false, actor: { id: input.guest_id }, paymentMethod });
-        return ok(booking, 201);
+        const forGuest = identity === null || identity.role === 'guest';
+        if (!forGuest || ctx.issueGuestToken === undefined) return ok(booking, 201);
+        const guestToken = await ctx.issueGuestToken(guestId, booking.id, guestTokenValidUntil(booking, ctx.clock.now()));
+        return { status: 201, body: { ...bookingToReply(booking), guest_token: guestToken }, headers: { etag: etag(booking) } };
       }),
   );
 
@@ -97,7 +121,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['guest', 'business', 'admin', 'service'] },
     },
     async (request, reply) => {
-      const booking = await getBooking(ctx.db, request.params.booking_id);
+      const booking = await owned(request, request.params.booking_id);
       return reply.header('etag', etag(booking)).send(bookingToReply(booking));
     },
   );
@@ -114,7 +138,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['guest', 'business', 'admin', 'service'] },
     },
     async (request, reply) => {
-      const booking = await findByReference(ctx.db, request.params.reference);
+      const booking = await findByReference(ctx.db, request.params.reference, await bookingScope(ctx, request.identity));
       if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `No booking has reference ${request.params.reference}.`);
       return reply.header('etag', etag(booking)).send(bookingToReply(booking));
     },
@@ -137,6 +161,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     },
     async (request, reply) =>
       idempotentReply(store, request, reply, `booking.update:${request.params.booking_id}`, async (changeId) => {
+        await owned(request, request.params.booking_id);
         const b = request.body;
         const version = expectedVersion(request, b.expected_version, request.query.expected_version);
         if (version === undefined) throw bookingError('EXPECTED_VERSION_REQUIRED');
@@ -185,6 +210,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     },
     async (request, reply) =>
       idempotentReply(store, request, reply, `booking.cancel:${request.params.booking_id}`, async (requestId) => {
+        await owned(request, request.params.booking_id);
         const b = request.body;
         const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
           actor: { id: b.cancelled_by },
@@ -213,6 +239,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     },
     async (request, reply) =>
       idempotentReply(store, request, reply, `booking.status:${request.params.booking_id}`, async (requestId) => {
+        await owned(request, request.params.booking_id);
         const b = request.body;
         const by = b.changed_by ?? 'api';
         const booking = await changeStatus(ctx, request.params.booking_id, b.status, {
@@ -233,7 +260,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request) => {
-      const booking = await getBooking(ctx.db, request.params.booking_id);
+      const booking = await owned(request, request.params.booking_id);
       const history = await listHistory(ctx.db, booking.id);
       return {
         booking_id: booking.id,
@@ -270,7 +297,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
           fromDate: q.from_date,
           toDate: q.to_date,
         };
-        const { bookings, total } = await listBookings(ctx.db, filter, q.limit, q.offset);
+        const { bookings, total } = await listBookings(ctx.db, filter, q.limit, q.offset, await bookingScope(ctx, request.identity));
         return page(bookings, total, q.limit, q.offset);
       },
     );
@@ -286,7 +313,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
         body: AvailabilityBody,
         response: replies({ 200: AvailabilityReply }),
       },
-      config: { roles: ['guest', 'business', 'admin', 'service'] },
+      config: { roles: ['guest', 'business', 'admin', 'service'], anonymous: true },
     },
     async (request) => checkAvailability(ctx, request.body),
   );

@@ -74,6 +74,12 @@ export const BookingReply = Type.Object(
     promo_code: Nullable(Type.String()),
     amount_captured: Type.Integer(),
     amount_refunded: Type.Integer(),
+    guest_token: Type.Optional(
+      Type.String({
+        description:
+          'Only in the answer to a create by an anonymous caller or a guest: a token for this one booking (read, change, cancel), valid until 7 days after the stay',
+      }),
+    ),
   },
   { $id: 'Booking' },
 );
@@ -105,7 +111,13 @@ export const PaymentMethodSchema = Type.Object(
 
 export const CreateBookingBody = Type.Object(
   {
-    guest_id: Type.String({ minLength: 1, maxLength: 100 }),
+    guest_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'Taken from staff and services; a guest is who their token names, an anonymous caller gets a fresh id',
+      }),
+    ),
     guest_name: GuestName,
     guest_email: Type.Optional(GuestEmail),
     guest_phone: Type.Optional(GuestPhone),

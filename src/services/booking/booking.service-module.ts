@@ -30,12 +30,13 @@ export const bookingService: ServiceModule = {
     const ctx: BookingContext = {
       db: deps.database.db as BookingDb,
       clock: deps.clock,
-      inventory: new InventoryClient({ baseUrl: () => deps.serviceUrl('inventory') }),
-      pricing: new PricingClient({ baseUrl: () => deps.serviceUrl('pricing') }),
-      payment: new PaymentClient({ baseUrl: () => deps.serviceUrl('payment') }),
+      inventory: new InventoryClient({ baseUrl: () => deps.serviceUrl('inventory'), authorization: deps.serviceAuthorization }),
+      pricing: new PricingClient({ baseUrl: () => deps.serviceUrl('pricing'), authorization: deps.serviceAuthorization }),
+      payment: new PaymentClient({ baseUrl: () => deps.serviceUrl('payment'), authorization: deps.serviceAuthorization }),
       pendingTtlMs: DEFAULT_PENDING_TTL_MS,
       sagaRecoveryAfterMs: deps.sagaRecoveryAfterMs ?? DEFAULT_SAGA_RECOVERY_AFTER_MS,
       log: app.log,
+      issueGuestToken: deps.issueGuestToken,
     };
     const store = {
       db: deps.database.db,

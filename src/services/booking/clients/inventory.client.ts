@@ -14,6 +14,7 @@ import {
   LodgingAvailabilityReply,
   RoomTypeListReply,
   RoomTypeReply,
+  VenueListReply,
   VenueReply,
   type CreateLodgingHoldBody,
   type DiningAvailabilityQuery,
@@ -44,6 +45,7 @@ export type DiningHoldRequest = DiningHoldBody;
 
 const replies = {
   venue: replyContract(VenueReply),
+  venues: replyContract(VenueListReply),
   roomType: replyContract(RoomTypeReply),
   roomTypes: replyContract(RoomTypeListReply),
   hold: replyContract(HoldReply),
@@ -100,6 +102,14 @@ export class InventoryClient {
 
   getVenue(id: string): Promise<Venue> {
     return this.#guard('read venue', (h) => h.call(replies.venue, 'GET', `/api/v1/venues/${encodeURIComponent(id)}`));
+  }
+
+  /** The ids of every venue (active or not) of an organization. */
+  async organizationVenueIds(organizationId: string): Promise<string[]> {
+    const body = await this.#guard('list venues', (h) =>
+      h.call(replies.venues, 'GET', `/api/v1/venues?${query({ organization_id: organizationId, include_inactive: true })}`),
+    );
+    return body.venues.map((v) => v.id);
   }
 
   getRoomType(id: string): Promise<RoomType> {

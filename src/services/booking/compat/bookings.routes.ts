@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
-import { detailErrorHandler } from '../../../platform/http/compat.js';
+import { compatAccess, detailErrorHandler } from '../../../platform/http/compat.js';
 import { IsoDate } from '../../../platform/http/schemas.js';
 import { bookingError } from '../booking.errors.js';
 import type { Booking } from '../booking.model.js';
@@ -138,6 +138,7 @@ const detailFor = detailErrorHandler((err) => {
 
 export async function bookingsCompatRoutes(app: App, ctx: BookingContext): Promise<void> {
   app.setErrorHandler(detailFor);
+  compatAccess(app);
   const replies = { 200: CompatBooking, 400: Detail, 404: Detail, 422: Detail, 503: Detail };
 
   app.post(

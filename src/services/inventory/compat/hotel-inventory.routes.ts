@@ -7,7 +7,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
-import { detailErrorHandler } from '../../../platform/http/compat.js';
+import { compatAccess, detailErrorHandler } from '../../../platform/http/compat.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { hotelRows, pageInventory, type HotelInventoryRow } from '../lodging/hotel-inventory.repository.js';
 import { adjustHotelInventory } from '../lodging/hotel-inventory.service.js';
@@ -73,6 +73,7 @@ export async function hotelInventoryRoutes(app: App, ctx: InventoryContext): Pro
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     // The only refusals on this surface are adjustments; the original answers each of them alike.
     scope.setErrorHandler(detailErrorHandler((err) => (err.status < 500 ? { status: 400, detail: ADJUST_REFUSED } : undefined)));
+    compatAccess(scope);
     const tags = ['hotel inventory (seed 001)'];
 
     scope.get(

@@ -9,7 +9,7 @@
 import { Type } from 'typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppError } from '../../../platform/errors.js';
-import { detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
+import { compatAccess, detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
 import type { App } from '../../../platform/http/app.js';
 import { sendAnswer } from '../../../platform/http/idempotent.js';
 import { scopedKey } from '../../../platform/idempotency/once.js';
@@ -82,6 +82,7 @@ export async function retailInventoryRoutes(app: App, ctx: InventoryContext): Pr
   await app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scope.setErrorHandler(detailErrorHandler(retailInventoryDetail));
+    compatAccess(scope);
     const tags = ['inventory'];
     const render = stockItemToInventoryItem;
     const ok = (item: StockItem) => ({ status: 200, body: render(item) });

@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { AppError } from '../../../platform/errors.js';
 import type { App } from '../../../platform/http/app.js';
-import { detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
+import { compatAccess, detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { findRoomTypes, type RoomTypeMatch } from '../lodging/availability.repository.js';
 import { availability } from '../lodging/availability.service.js';
@@ -90,6 +90,7 @@ export async function roomsRoutes(app: App, ctx: InventoryContext): Promise<void
   await app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     scope.setErrorHandler(detailErrorHandler(mapRoomsError));
+    compatAccess(scope);
     const tags = ['rooms (seed 002)'];
 
     scope.get('/rooms', { schema: { tags, summary: 'All room types', response: { 200: Type.Array(RoomTypeRow) } } }, async () =>

@@ -14,7 +14,8 @@ import { createVenue } from '../venues/venue.service.js';
 import { addTable, holdTable, putDiningSettings } from './dining.service.js';
 import { localDateAndMinute, readInterval, weekdayNumber, type OpeningInterval, type WeekdayName } from './slots.domain.js';
 
-const ORGANIZATION = 'demo-hotel-group';
+/** The demo restaurants and the cafe belong to their own organization, so that tenant isolation shows on the demo. */
+const ORGANIZATION = 'demo-dining';
 const TIME_ZONE = 'Europe/London';
 
 type Hours = [WeekdayName[], string, string][];
