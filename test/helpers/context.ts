@@ -16,7 +16,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
-import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { buildApp, type App, type ServiceDeps, type ServiceModule } from '../../src/platform/http/app.js';
+import type { EdgeConfig } from '../../src/platform/http/edge.config.js';
 import { setDefaultRetrySleep } from '../../src/platform/http/service-client.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
@@ -42,6 +43,10 @@ export interface TestContextOptions {
   readonly idempotencyTtlMs?: number;
   /** Where the app logs, at `trace` (the most verbose level): for tests of what reaches the logs. */
   readonly logStream?: NodeJS.WritableStream;
+  /** Rate limits, CORS, proxies, limits (default: buildApp's, without rate limits). */
+  readonly edge?: EdgeConfig;
+  /** Modules registered after the services (a test's own routes or hooks). */
+  readonly extraModules?: readonly ServiceModule[];
 }
 
 /** The clocks of this file's contexts, and the instant each showed when the running test began. */
@@ -122,7 +127,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     options.logStream !== undefined
       ? pino(loggerOptions('trace'), options.logStream)
       : pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
-  const app = await buildApp({ services: serviceModules(names), deps, logger });
+  const app = await buildApp({ services: [...serviceModules(names), ...(options.extraModules ?? [])], deps, logger, edge: options.edge });
   return {
     backend: inject('backend'),
     database,

@@ -26,7 +26,10 @@ import type { Scheduler } from '../jobs/scheduler.js';
 import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
 import './roles.js';
+import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
+import { edgeServerOptions, registerHardening } from './hardening.js';
+import { registerRateLimits } from './rate-limit.js';
 import { validatorCompiler } from './validation.js';
 
 export type App = FastifyInstance<
@@ -75,6 +78,8 @@ export interface BuildAppOptions {
   readonly logTo?: 'stdout' | 'stderr';
   /** A logger instance to use instead of creating one (tests capture output this way). */
   readonly logger?: FastifyBaseLogger;
+  /** Rate limits, CORS, trusted proxies, body limit, timeouts (edge.config.ts); absent: the defaults, without rate limits. */
+  readonly edge?: EdgeConfig;
 }
 
 const HealthReply = Type.Object({ status: Type.Literal('ok') });
@@ -84,12 +89,13 @@ const ReadyReply = Type.Object({
 });
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const edge = options.edge ?? loadEdgeConfig({ RATE_LIMIT: 'off' });
   const app = Fastify({
     loggerInstance: options.logger ?? pino(loggerOptions(options.logLevel ?? 'info'), pino.destination(options.logTo === 'stderr' ? 2 : 1)),
     requestIdHeader: 'x-request-id',
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    ...edgeServerOptions(edge),
     // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
@@ -102,6 +108,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+
+  await registerHardening(app, edge);
+  await registerRateLimits(app, edge.rateLimit);
 
   await app.register(swagger, {
     openapi: {
