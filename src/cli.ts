@@ -10,6 +10,7 @@ import { DatabaseUnavailableError, openDatabase } from './platform/db/database.j
 import { CHECKS, DEFAULT_DEADLINE_MS, formatProblem, isCheckName, reconcile } from './ops/reconcile.js';
 import { MigrationError, migrateToLatest } from './platform/db/migrator.js';
 import type { ServiceDeps } from './platform/http/app.js';
+import { loadEdgeConfig } from './platform/http/edge.config.js';
 import { Scheduler } from './platform/jobs/scheduler.js';
 import {
   closeOnSignals,
@@ -71,8 +72,10 @@ async function commandStart(argv: string[]): Promise<void> {
     dataDir: values['data-dir'],
     memory: values.memory,
   });
+  const edge = loadEdgeConfig(process.env);
   const server = await startServer({
     config,
+    edge,
     modules: serviceModules(config.services),
     clock: systemClock,
     beforeListen: async (deps) => {

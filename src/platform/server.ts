@@ -11,6 +11,7 @@ import { openDatabase, type Database, type DatabaseTarget } from './db/database.
 import { migrateToLatest, type SchemaMigrations } from './db/migrator.js';
 import { platformMigrations } from './db/platform.migrations.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
+import type { EdgeConfig } from './http/edge.config.js';
 import { Scheduler } from './jobs/scheduler.js';
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -56,6 +57,8 @@ export interface StartOptions {
   readonly runJobs?: boolean;
   readonly logTo?: 'stdout' | 'stderr';
   readonly host?: string;
+  /** Rate limits, CORS, proxies, body limit, timeouts (loadEdgeConfig); absent: defaults without rate limits. */
+  readonly edge?: EdgeConfig;
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {
@@ -75,7 +78,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       sagaRecoveryAfterMs: config.sagaRecoveryAfterMs,
     };
     await options.beforeListen?.(deps);
-    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo });
+    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo, edge: options.edge });
     await app.listen({ port: config.port, host: options.host ?? config.host });
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;
