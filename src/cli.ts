@@ -10,6 +10,7 @@ import { DatabaseUnavailableError, openDatabase } from './platform/db/database.j
 import { CHECKS, DEFAULT_DEADLINE_MS, formatProblem, isCheckName, reconcile } from './ops/reconcile.js';
 import { MigrationError, migrateToLatest } from './platform/db/migrator.js';
 import type { ServiceDeps } from './platform/http/app.js';
+import { loadEdgeConfig } from './platform/http/edge.config.js';
 import { Scheduler } from './platform/jobs/scheduler.js';
 import {
   closeOnSignals,
@@ -78,8 +79,10 @@ async function commandStart(argv: string[]): Promise<void> {
     dataDir: values['data-dir'],
     memory: values.memory,
   });
+  const edge = loadEdgeConfig(process.env);
   const server = await startServer({
     config,
+    edge,
     modules: serviceModules(config.services),
     clock: systemClock,
     beforeListen: async (deps) => {
@@ -94,7 +97,9 @@ async function commandStart(argv: string[]): Promise<void> {
   );
   const auth = loadAuthConfig();
   if (!auth.enabled) {
-    server.app.log.warn('ACCESS CONTROL IS OFF (INNKEEPER_AUTH=off): every caller is trusted as an admin. Use this on a trusted network only.');
+    server.app.log.warn(
+      'ACCESS CONTROL IS OFF (INNKEEPER_AUTH=off): every caller is trusted as an admin. Use this on a trusted network only.',
+    );
   } else {
     const demo = (await datasetsLoaded(server.database)).includes('demo');
     server.app.log.info(

@@ -58,7 +58,15 @@ export async function startPlatform(o: PlatformOptions): Promise<Platform> {
   const log = fs.openSync(o.logFile, 'a');
   const args = [...(o.nodeArgs ?? []), path.join(REPO_ROOT, 'bin', 'innkeeper.mjs'), 'start', '--port', String(port)];
   if (o.embedded) args.push('--memory');
-  const env: Record<string, string | undefined> = { ...process.env, LOG_LEVEL: o.logLevel, HOST: '127.0.0.1', ...o.env };
+  // The bench measures the platform, not its per-address rate limits.
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: o.logLevel,
+    HOST: '127.0.0.1',
+    RATE_LIMIT: 'off',
+    INNKEEPER_AUTH: 'off',
+    ...o.env,
+  };
   if (o.embedded) delete env.DATABASE_URL;
   else env.DATABASE_URL = o.databaseUrl;
   const child = spawn(process.execPath, args, {

@@ -8,7 +8,8 @@ import type { Dataset } from './dataset.js';
 /** What a first `npm start` shows: a living hotel group, restaurants, a cafe and a shop, dated from today. */
 export const demoDataset: Dataset = {
   name: 'demo',
-  description: 'Seven hotels with four room types each, two restaurants, a cafe and a shop, with some reservations, and three staff logins (password innkeeper-demo)',
+  description:
+    'Seven hotels with four room types each, two restaurants, a cafe and a shop, with some reservations, and three staff logins (password innkeeper-demo)',
   load: async (deps) => {
     await loadLodgingDemo(deps);
     await loadDiningDemo(deps);

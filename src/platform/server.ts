@@ -13,6 +13,7 @@ import { platformMigrations } from './db/platform.migrations.js';
 import { createAccess } from './auth/access.runtime.js';
 import { loadAuthConfig, type AuthConfig } from './auth/auth.config.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
+import type { EdgeConfig } from './http/edge.config.js';
 import { Scheduler } from './jobs/scheduler.js';
 
 export function databaseTarget(config: Config): DatabaseTarget {
@@ -60,6 +61,8 @@ export interface StartOptions {
   readonly host?: string;
   /** Access control (default: from the environment, INNKEEPER_AUTH and AUTH_*). */
   readonly auth?: AuthConfig;
+  /** Rate limits, CORS, proxies, body limit, timeouts (loadEdgeConfig); absent: defaults without rate limits. */
+  readonly edge?: EdgeConfig;
 }
 
 /** Whether this process answers anonymous callers itself: it runs the gateway (the public entry). */
@@ -90,7 +93,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         : {}),
     };
     await options.beforeListen?.(deps);
-    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo, access });
+    const app = await buildApp({ services: modules, deps, logLevel: config.logLevel, logTo: options.logTo, access, edge: options.edge });
     await app.listen({ port: config.port, host: options.host ?? config.host });
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;

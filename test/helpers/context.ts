@@ -16,7 +16,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
 import { openDatabase, type Database } from '../../src/platform/db/database.js';
-import { buildApp, type App, type ServiceDeps } from '../../src/platform/http/app.js';
+import { buildApp, type App, type ServiceDeps, type ServiceModule } from '../../src/platform/http/app.js';
+import type { EdgeConfig } from '../../src/platform/http/edge.config.js';
 import { setDefaultRetrySleep } from '../../src/platform/http/service-client.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
@@ -54,6 +55,10 @@ export interface TestContextOptions {
   readonly auth?: boolean | Partial<AuthConfig>;
   /** With auth: whether this app answers anonymous callers itself (it runs the gateway). Default true. */
   readonly publicEntry?: boolean;
+  /** Rate limits, CORS, proxies, limits (default: buildApp's, without rate limits). */
+  readonly edge?: EdgeConfig;
+  /** Modules registered after the services (a test's own routes or hooks). */
+  readonly extraModules?: readonly ServiceModule[];
 }
 
 /** The clocks of this file's contexts, and the instant each showed when the running test began. */
@@ -121,7 +126,13 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const authConfig: AuthConfig | undefined =
     options.auth === undefined || options.auth === false
       ? undefined
-      : { enabled: true, external: undefined, tokenTtlSeconds: 3600, serviceToken: undefined, ...(options.auth === true ? {} : options.auth) };
+      : {
+          enabled: true,
+          external: undefined,
+          tokenTtlSeconds: 3600,
+          serviceToken: undefined,
+          ...(options.auth === true ? {} : options.auth),
+        };
   const access = authConfig === undefined ? undefined : createAccess(database, clock, authConfig, options.publicEntry ?? true);
   const deps: ServiceDeps = {
     ...(access === undefined
@@ -146,7 +157,13 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     options.logStream !== undefined
       ? pino(loggerOptions('trace'), options.logStream)
       : pino(loggerOptions((process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent'));
-  const app = await buildApp({ services: serviceModules(names), deps, logger, ...(access === undefined ? {} : { access }) });
+  const app = await buildApp({
+    services: [...serviceModules(names), ...(options.extraModules ?? [])],
+    deps,
+    logger,
+    edge: options.edge,
+    ...(access === undefined ? {} : { access }),
+  });
   return {
     tokens: access?.tokens,
     backend: inject('backend'),

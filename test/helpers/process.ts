@@ -57,7 +57,8 @@ export function freePort(): Promise<number> {
 export async function startCli(args: string[], env: Record<string, string | undefined> = {}, port?: number): Promise<StartedProcess> {
   const chosen = port ?? (await freePort());
   const child = spawn(process.execPath, [CLI, 'start', '--port', String(chosen), ...args], {
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', INNKEEPER_AUTH: 'off', ...env },
+    // Access control and rate limits are off unless a test turns them on: most tests are about other things.
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', INNKEEPER_AUTH: 'off', RATE_LIMIT: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

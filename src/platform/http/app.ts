@@ -28,7 +28,10 @@ import { loggerOptions } from '../observability/logger.js';
 import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import './roles.js';
+import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
+import { edgeServerOptions, registerHardening } from './hardening.js';
+import { registerRateLimits } from './rate-limit.js';
 import { validatorCompiler } from './validation.js';
 
 export type App = FastifyInstance<
@@ -86,6 +89,8 @@ export interface BuildAppOptions {
   readonly logger?: FastifyBaseLogger;
   /** Access control (absent: every caller is trusted, as with INNKEEPER_AUTH=off). */
   readonly access?: AccessOptions;
+  /** Rate limits, CORS, trusted proxies, body limit, timeouts (edge.config.ts); absent: the defaults, without rate limits. */
+  readonly edge?: EdgeConfig;
 }
 
 const HealthReply = Type.Object({ status: Type.Literal('ok') });
@@ -115,12 +120,13 @@ function documentAccess({ schema, url, route }: { schema: unknown; url: string; 
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const edge = options.edge ?? loadEdgeConfig({ RATE_LIMIT: 'off' });
   const app = Fastify({
     loggerInstance: options.logger ?? pino(loggerOptions(options.logLevel ?? 'info'), pino.destination(options.logTo === 'stderr' ? 2 : 1)),
     requestIdHeader: 'x-request-id',
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
     genReqId: () => randomUUID(),
-    bodyLimit: 1024 * 1024,
+    ...edgeServerOptions(edge),
     // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
@@ -137,6 +143,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Before every route: who is calling, and whether its role may call the route.
   registerAccess(app, options.access);
   const authOff = options.access === undefined || !options.access.tokens.config.enabled;
+  await registerHardening(app, edge);
+  await registerRateLimits(app, edge.rateLimit);
 
   await app.register(swagger, {
     openapi: {

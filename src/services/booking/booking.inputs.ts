@@ -13,7 +13,10 @@ import type { NewBookingRow } from './booking.repository.js';
 import type { CreateBookingBody } from './booking.schemas.js';
 
 /** The create body as validated, without the card (a saga option, never stored), its source settled. */
-export type CreateBookingInput = Readonly<Omit<CreateBookingBody, 'payment_method' | 'source' | 'guest_id'>> & { readonly source: string; readonly guest_id: string };
+export type CreateBookingInput = Readonly<Omit<CreateBookingBody, 'payment_method' | 'source' | 'guest_id'>> & {
+  readonly source: string;
+  readonly guest_id: string;
+};
 
 /** What the edge adds to a body: the source when the body names none, the key of the request. */
 export interface CreateEdge {

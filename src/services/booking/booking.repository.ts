@@ -72,7 +72,12 @@ function owned<Q extends SelectQueryBuilder<BookingDB, 'booking.booking', object
   }
 }
 
-export async function findBooking(db: BookingExecutor, id: string, lock = false, scope: BookingScope = ALL_BOOKINGS): Promise<Booking | undefined> {
+export async function findBooking(
+  db: BookingExecutor,
+  id: string,
+  lock = false,
+  scope: BookingScope = ALL_BOOKINGS,
+): Promise<Booking | undefined> {
   let q = owned(db.selectFrom('booking.booking').selectAll().where('id', '=', id), scope);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
@@ -86,8 +91,15 @@ export async function getBooking(db: BookingExecutor, id: string, scope: Booking
   return booking;
 }
 
-export async function findByReference(db: BookingExecutor, reference: string, scope: BookingScope = ALL_BOOKINGS): Promise<Booking | undefined> {
-  const row = await owned(db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference), scope).executeTakeFirst();
+export async function findByReference(
+  db: BookingExecutor,
+  reference: string,
+  scope: BookingScope = ALL_BOOKINGS,
+): Promise<Booking | undefined> {
+  const row = await owned(
+    db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference),
+    scope,
+  ).executeTakeFirst();
   return row && rowToBooking(row);
 }
 
