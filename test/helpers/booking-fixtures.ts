@@ -9,8 +9,15 @@ import type { TestContext } from './context.js';
 let seq = 0;
 const nextId = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 
+/** With access control on, fixtures set the world up as an admin. */
+export async function adminHeaders(ctx: TestContext): Promise<Record<string, string>> {
+  if (ctx.tokens === undefined) return {};
+  const { token } = await ctx.tokens.sign({ sub: 'fixture-admin', role: 'admin' }, 3600);
+  return { authorization: `Bearer ${token}` };
+}
+
 async function post(ctx: TestContext, url: string, payload: unknown, method: 'POST' | 'PUT' = 'POST'): Promise<Record<string, unknown>> {
-  const res = await ctx.app.inject({ method, url, payload: payload as Record<string, unknown> });
+  const res = await ctx.app.inject({ method, url, payload: payload as Record<string, unknown>, headers: await adminHeaders(ctx) });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} → ${res.statusCode}: ${res.body}`);
   return res.json();
 }
@@ -23,12 +30,12 @@ export interface Hotel {
 
 export async function makeHotel(
   ctx: TestContext,
-  options: { rooms?: number; price?: number; name?: string; capacity?: number } = {},
+  options: { rooms?: number; price?: number; name?: string; capacity?: number; organization?: string } = {},
 ): Promise<Hotel> {
   const venueId = nextId('hotel');
   await post(ctx, '/api/v1/venues', {
     id: venueId,
-    organization_id: 'org-test',
+    organization_id: options.organization ?? 'org-test',
     type: 'hotel',
     name: options.name ?? 'Test Hotel',
     location: 'London',
