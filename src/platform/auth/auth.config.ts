@@ -18,6 +18,8 @@ export interface ExternalIssuer {
   readonly jwksUrl: string;
   readonly issuer: string;
   readonly audience: string;
+  /** At most one JWKS refetch (on an unknown `kid`) per this many ms (default 1000). */
+  readonly jwksCooldownMs?: number;
 }
 
 export interface AuthConfig {

@@ -98,15 +98,22 @@ export class TokenService {
     this.#clock = clock;
     this.#config = config;
     this.#remote =
-      config.external === undefined ? undefined : createRemoteJWKSet(new URL(config.external.jwksUrl), { cooldownDuration: 5_000 });
+      config.external === undefined ? undefined : createRemoteJWKSet(new URL(config.external.jwksUrl), { cooldownDuration: config.external.jwksCooldownMs ?? 1_000 });
   }
 
   get config(): AuthConfig {
     return this.#config;
   }
 
-  /** Signs claims with the active local key; `ttlSeconds` from now (the clock's now). */
-  async sign(claims: Claims, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+  /**
+   * Signs claims with the active local key; `ttlSeconds` from now (the clock's now). `options` set a
+   * not-before time, or another issuer or audience (what a token meant for another system carries).
+   */
+  async sign(
+    claims: Claims,
+    ttlSeconds: number,
+    options: { notBefore?: Date; issuer?: string; audience?: string } = {},
+  ): Promise<{ token: string; expiresAt: Date }> {
     // The active key is read again every minute: another replica (or `innkeeper keys rotate`) may have rotated it.
     if (this.#active === undefined || Date.now() - this.#active.readAt > 60_000) {
       this.#active = { key: await this.#keyStore.active(this.#clock.now()), readAt: Date.now() };
@@ -119,14 +126,15 @@ export class TokenService {
     if (claims.venues !== undefined) payload.venues = [...claims.venues];
     if (claims.booking !== undefined) payload.booking = claims.booking;
     if (claims.obo !== undefined) payload.obo = claims.obo;
-    const token = await new SignJWT(payload)
+    const jwt = new SignJWT(payload)
       .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
       .setSubject(claims.sub)
-      .setIssuer(LOCAL_ISSUER)
-      .setAudience(LOCAL_AUDIENCE)
+      .setIssuer(options.issuer ?? LOCAL_ISSUER)
+      .setAudience(options.audience ?? LOCAL_AUDIENCE)
       .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .sign(await importJWK(key.privateJwk, 'EdDSA'));
+      .setExpirationTime(exp);
+    if (options.notBefore !== undefined) jwt.setNotBefore(Math.floor(options.notBefore.getTime() / 1000));
+    const token = await jwt.sign(await importJWK(key.privateJwk, 'EdDSA'));
     return { token, expiresAt: new Date(exp * 1000) };
   }
 

@@ -48,7 +48,9 @@ const stay = (hotel: Hotel, day: number, guestId = 'someone-else') => ({
 });
 
 async function status(id: string): Promise<string> {
-  const { rows } = await sql<{ status: string; version: number }>`select status from booking.booking where id = ${id}`.execute(ctx.database.db);
+  const { rows } = await sql<{ status: string; version: number }>`select status from booking.booking where id = ${id}`.execute(
+    ctx.database.db,
+  );
   return rows[0]!.status;
 }
 
@@ -70,7 +72,12 @@ describe('an anonymous guest', () => {
     expect(read.body.guest_token).toBeUndefined();
 
     // The link manages this booking only: a second booking of the same guest id is not reachable with it.
-    const other = await call('POST', '/api/v1/bookings', await bearer({ sub: created.body.guest_id as string, role: 'guest' }), stay(mine, 3));
+    const other = await call(
+      'POST',
+      '/api/v1/bookings',
+      await bearer({ sub: created.body.guest_id as string, role: 'guest' }),
+      stay(mine, 3),
+    );
     expect(other.status).toBe(201);
     expect(other.body.guest_id).toBe(created.body.guest_id);
     expect((await call('GET', `/api/v1/bookings/${other.body.id as string}`, auth)).status).toBe(404);
