@@ -27,7 +27,7 @@ import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
 import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
 import { authRoutes } from '../auth/auth.routes.js';
-import './roles.js';
+import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
 import { edgeServerOptions, registerHardening } from './hardening.js';
@@ -93,6 +93,21 @@ export interface BuildAppOptions {
   readonly edge?: EdgeConfig;
 }
 
+/** A route's access as declared: no roles means public. */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly roles: readonly Role[] | undefined;
+  readonly anonymous: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the app with the roles it declares. */
+    readonly routeTable: readonly RouteAccess[];
+  }
+}
+
 const HealthReply = Type.Object({ status: Type.Literal('ok') });
 const ReadyReply = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -139,6 +154,21 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+
+  // Every route as declared: method, URL and who may call it (the role-matrix test and the docs read it).
+  // Route options are kept, not copied: a scope's own onRoute hook (compatAccess) may still set their roles.
+  const routes: { method: string | string[]; url: string; config?: { roles?: readonly Role[]; anonymous?: boolean } }[] = [];
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/docs')) routes.push(route);
+  });
+  const routeTable = (): RouteAccess[] =>
+    routes.flatMap((route) =>
+      [route.method]
+        .flat()
+        .filter((method) => method !== 'HEAD')
+        .map((method) => ({ method, url: route.url, roles: route.config?.roles, anonymous: route.config?.anonymous === true })),
+    );
+  app.decorate('routeTable', { getter: routeTable });
 
   // Before every route: who is calling, and whether its role may call the route.
   registerAccess(app, options.access);

@@ -41,7 +41,8 @@ export function detailErrorHandler(map: DetailMapper = () => undefined) {
       await reply.status(appError.status).send({ detail: appError.status === 500 ? 'Internal Server Error' : appError.message });
       return;
     }
-    const mapped = map(appError);
+    // Who may call is the platform's answer on every surface: 401, 403 and 429 keep their status.
+    const mapped = [401, 403, 429].includes(appError.status) ? undefined : map(appError);
     await reply.status(mapped?.status ?? appError.status).send({ detail: mapped?.detail ?? appError.message });
   };
 }
