@@ -17,6 +17,8 @@ const RECOVERY_AFTER_MS = 5_000;
 
 export interface CrashWorld {
   readonly backend: 'pglite' | 'postgres';
+  /** What a CLI command needs to reach this world's database: arguments (`--data-dir`) and environment (`DATABASE_URL`). */
+  readonly cli: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
   /**
    * Starts the platform on this world's database. SAGA_RECOVERY_AFTER_MS=5000: a saga untouched for
    * 5 s is presumed dead (recovery settles it, a retry with its key takes it over), while a live one,
@@ -69,6 +71,7 @@ export async function crashWorld(backend: 'pglite' | 'postgres'): Promise<CrashW
   };
   return {
     backend,
+    cli: { args, env },
     killAll: async () => {
       for (const p of started.splice(0)) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop('SIGKILL');
     },

@@ -32,7 +32,7 @@ export interface AuthConfig {
 type Env = Readonly<Record<string, string | undefined>>;
 
 export function loadAuthConfig(env: Env = process.env): AuthConfig {
-  const raw = (env.INNKEEPER_AUTH ?? 'on').trim().toLowerCase();
+  const raw = (env.INNKEEPER_AUTH?.trim() || 'on').toLowerCase();
   if (raw !== 'on' && raw !== 'off')
     throw new ConfigError('INNKEEPER_AUTH', `must be "on" or "off" (got ${JSON.stringify(env.INNKEEPER_AUTH)})`);
 

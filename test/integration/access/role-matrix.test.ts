@@ -55,7 +55,7 @@ async function send(route: RouteAccess, caller: Caller) {
     headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { payload: {} } : {}),
   });
-  return { status: res.statusCode, body: res.body, challenge: res.headers['www-authenticate'] };
+  return { status: res.statusCode, body: res.body, challenge: String(res.headers['www-authenticate'] ?? '') };
 }
 
 function expected(route: RouteAccess, caller: Caller): 'allow' | 401 | 403 {
@@ -87,7 +87,7 @@ describe('every route × every kind of caller', () => {
         const ok =
           want === 'allow'
             ? got.status !== 401 && got.status !== 403
-            : got.status === want && (want !== 401 || (got.challenge ?? '').startsWith('Bearer'));
+            : got.status === want && (want !== 401 || got.challenge.startsWith('Bearer'));
         if (!ok)
           wrong.push(`${route.method} ${route.url} as ${caller.name}: expected ${want}, got ${got.status} ${got.body.slice(0, 120)}`);
       }
