@@ -54,6 +54,12 @@ export interface ServiceDeps {
    * when access control is off. Every typed client and the gateway's forwarding use it.
    */
   readonly serviceAuthorization?: () => Promise<string | undefined>;
+  /**
+   * The `Authorization` header value a request forwarded by the gateway carries, given the caller's own
+   * header (undefined when the caller sent none): the caller's header, or a token meaning "an anonymous
+   * caller, through the gateway". Undefined (or no hook) forwards the caller's header as it was.
+   */
+  readonly gatewayAuthorization?: (callerAuthorization: string | undefined) => Promise<string | undefined>;
 }
 
 export interface ServiceModule {
