@@ -165,7 +165,12 @@ async function bookingRow(shortId: string) {
 
 describe('GET / (seed 001)', () => {
   it('answers the gateway JSON to any client, browsers included for now', async () => {
-    for (const headers of [{} as Record<string, string>, { accept: 'application/json' }, { accept: '*/*' }, { accept: 'text/html,application/xhtml+xml' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { accept: 'application/json' },
+      { accept: '*/*' },
+      { accept: 'text/html,application/xhtml+xml' },
+    ]) {
       const res = await call(url, 'GET', '/', undefined, headers);
       expect(seen(res), JSON.stringify(headers)).toEqual({ status: 200, body: { message: 'API Gateway is running' } });
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
