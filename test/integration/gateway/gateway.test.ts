@@ -395,6 +395,26 @@ describe('a gateway-only process in front of the services', () => {
     expect(calls).toEqual([undefined, 'Bearer caller-token']);
   });
 
+  it('keeps serving through the live replica when another refuses connections, whatever the method', async () => {
+    const dead = await deadUrl();
+    const pair = await gatewayApp(ctx.deps, { upstreams: { booking: [dead, url] }, upstreamTimeoutMs: 10_000 });
+    try {
+      for (let i = 0; i < 8; i++) {
+        const missing = await call(pair.url, 'GET', '/booking/ZZZZZZZ');
+        expect(seen(missing), `call ${i}`).toEqual({ status: 404, body: { detail: 'Booking not found' } });
+      }
+      const created = await call(pair.url, 'POST', '/booking/', stay({ arrival_date: '2026-04-01', stay_length: 1 }));
+      expect(created.status).toBe(200);
+      const id = (created.body as Json).booking_id as string;
+      expect(await bookingRow(id)).toEqual([{ status: 'CONFIRMED', check_in: '2026-04-01', nights: 1, adults: 2, source: 'seed-001' }]);
+      const cancelled = await call(pair.url, 'DELETE', `/booking/${id}`);
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ booking_id: id, reservation_status: 'cancelled' });
+    } finally {
+      await pair.app.close();
+    }
+  });
+
   it('answers 503 SERVICE_UNAVAILABLE for a service that is down and 504 UPSTREAM_TIMEOUT for one that hangs', async () => {
     const silent = await silentServer();
     const dead = await deadUrl();
