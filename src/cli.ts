@@ -83,7 +83,7 @@ async function commandStart(argv: string[]): Promise<void> {
   const server = await startServer({
     config,
     edge,
-    modules: serviceModules(config.services),
+    modules: serviceModules(config.services, config),
     clock: systemClock,
     beforeListen: async (deps) => {
       if (values.seed !== undefined) await loadDataset(deps, values.seed);
@@ -182,7 +182,7 @@ async function commandJobs(argv: string[]): Promise<void> {
   const config = loadConfig({ ...process.env, PORT: '0' }, { dataDir: values['data-dir'], memory: values.memory });
   const server = await startServer({
     config,
-    modules: serviceModules(config.services),
+    modules: serviceModules(config.services, config),
     clock: systemClock,
     runJobs: false,
     host: '127.0.0.1',

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment'] as const;
+export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -20,8 +20,15 @@ export interface Config {
   readonly dataDir: string | undefined;
   readonly logLevel: LogLevel;
   readonly services: readonly ServiceName[];
-  /** Base URLs of services that run in another process, keyed by service name. */
+  /** Base URL of each service that runs in another process (the first of its list), keyed by service name. */
   readonly serviceUrls: Readonly<Partial<Record<ServiceName, string>>>;
+  /**
+   * Every base URL of each service that runs in another process: `<SERVICE>_URL` may name several
+   * replicas, comma-separated (the gateway balances over them; typed clients use the first).
+   */
+  readonly serviceUrlLists: Readonly<Partial<Record<ServiceName, readonly string[]>>>;
+  /** How long the gateway waits for a forwarded request's answer before a 504 (GATEWAY_UPSTREAM_TIMEOUT_MS). */
+  readonly gatewayUpstreamTimeoutMs: number;
   readonly dbPoolSize: number;
   readonly shutdownTimeoutMs: number;
   readonly idempotencyTtlHours: number;
@@ -90,6 +97,26 @@ function httpUrl(variable: string, raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/**
+ * One or several comma-separated http(s) URLs of one service's replicas. They share one path (a load
+ * balancer picks among origins, so a path cannot differ between replicas); duplicates count once.
+ */
+export function httpUrlList(variable: string, raw: string): string[] {
+  const urls = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => httpUrl(variable, s));
+  if (urls.length === 0) throw new ConfigError(variable, `must be an http(s) URL or several, comma-separated (got ${JSON.stringify(raw)})`);
+  const paths = new Set(urls.map((u) => new URL(u).pathname.replace(/\/+$/, '')));
+  if (paths.size > 1)
+    throw new ConfigError(
+      variable,
+      `names URLs with different paths (${[...paths].map((p) => JSON.stringify(p || '/')).join(', ')}): replicas must share one`,
+    );
+  return [...new Set(urls)];
+}
+
 /** Hides a password in a connection string before it reaches a message. */
 export function redactUrl(raw: string): string {
   return raw.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
@@ -136,10 +163,15 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       : parseServices(overrides.services !== undefined ? '--services' : 'INNKEEPER_SERVICES', servicesRaw);
 
   const serviceUrls: Partial<Record<ServiceName, string>> = {};
+  const serviceUrlLists: Partial<Record<ServiceName, readonly string[]>> = {};
   for (const name of SERVICE_NAMES) {
     const variable = `${name.toUpperCase()}_URL`;
     const raw = env[variable];
-    if (raw !== undefined && raw !== '') serviceUrls[name] = httpUrl(variable, raw);
+    if (raw !== undefined && raw.trim() !== '') {
+      const urls = httpUrlList(variable, raw);
+      serviceUrlLists[name] = urls;
+      serviceUrls[name] = urls[0];
+    }
   }
 
   return {
@@ -150,6 +182,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     logLevel: logRaw as LogLevel,
     services,
     serviceUrls,
+    serviceUrlLists,
+    gatewayUpstreamTimeoutMs: env.GATEWAY_UPSTREAM_TIMEOUT_MS
+      ? integer('GATEWAY_UPSTREAM_TIMEOUT_MS', env.GATEWAY_UPSTREAM_TIMEOUT_MS, 1, 600_000)
+      : 10_000,
     dbPoolSize: env.DB_POOL_SIZE ? integer('DB_POOL_SIZE', env.DB_POOL_SIZE, 1, 500) : 20,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ? integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 100, 600_000) : 4000,
     idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS ? integer('IDEMPOTENCY_TTL_HOURS', env.IDEMPOTENCY_TTL_HOURS, 1, 24 * 30) : 24,

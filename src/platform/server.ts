@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
-import { SERVICE_NAMES, type Config, type ServiceName } from './config.js';
+import type { Config, ServiceName } from './config.js';
 import { openDatabase, type Database, type DatabaseTarget } from './db/database.js';
 import { migrateToLatest, type SchemaMigrations } from './db/migrator.js';
 import { platformMigrations } from './db/platform.migrations.js';
@@ -67,7 +67,7 @@ export interface StartOptions {
 
 /** Whether this process answers anonymous callers itself: it runs the gateway (the public entry). */
 export function isPublicEntry(config: Config): boolean {
-  return (config.services as readonly string[]).includes('gateway') || SERVICE_NAMES.every((s) => config.services.includes(s));
+  return config.services.includes('gateway');
 }
 
 export async function startServer(options: StartOptions): Promise<RunningServer> {

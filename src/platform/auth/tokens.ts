@@ -98,7 +98,9 @@ export class TokenService {
     this.#clock = clock;
     this.#config = config;
     this.#remote =
-      config.external === undefined ? undefined : createRemoteJWKSet(new URL(config.external.jwksUrl), { cooldownDuration: config.external.jwksCooldownMs ?? 1_000 });
+      config.external === undefined
+        ? undefined
+        : createRemoteJWKSet(new URL(config.external.jwksUrl), { cooldownDuration: config.external.jwksCooldownMs ?? 1_000 });
   }
 
   get config(): AuthConfig {
