@@ -10,19 +10,24 @@
  * - gets 504 UPSTREAM_TIMEOUT from a gateway (GATEWAY_UPSTREAM_TIMEOUT_MS=700) whose service hangs;
  * - gets 503 SERVICE_UNAVAILABLE once a service's process is stopped.
  *
- * PostgreSQL only: a PGlite data directory admits one process. INNKEEPER_AUTH=off until access control
- * lands (the caller then uses tokens).
+ * Access control is on, as in production: the operator's admin token comes from `innkeeper token` (the
+ * local issuer's key lives in the shared database), the guest books anonymously through the gateway and
+ * manages the booking with the guest token it got, services call each other with service tokens, and a
+ * service called directly without a token refuses.
+ *
+ * PostgreSQL only: a PGlite data directory admits one process.
  */
 import http from 'node:http';
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { send } from '../helpers/crash.js';
+import { runCli } from '../helpers/process.js';
 import type { StartedProcess } from '../helpers/process.js';
 import { startProxy, type FaultProxy } from '../helpers/proxy.js';
 import { APPROVED, expectConsistent, splitWorld, stay, type SplitWorld } from './split-world.js';
 
 const backend = inject('backend');
-const AUTH_OFF = { INNKEEPER_AUTH: 'off' };
+const AUTH_ON = { INNKEEPER_AUTH: 'on' };
 
 describe.runIf(backend === 'postgres')('a split deployment served through the gateway alone', () => {
   let world: SplitWorld;
@@ -34,19 +39,23 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
   let gateway: StartedProcess;
   let proxyA: FaultProxy;
   let proxyB: FaultProxy;
+  let admin: Record<string, string>;
 
   beforeAll(async () => {
     world = await splitWorld('gateway');
     // One after the other: start-up is heavy on a shared machine.
-    inventory = await world.start(['--services', 'inventory'], AUTH_OFF);
-    pricing = await world.start(['--services', 'pricing'], AUTH_OFF);
-    payment = await world.start(['--services', 'payment'], AUTH_OFF);
-    const others = { INVENTORY_URL: inventory.url, PRICING_URL: pricing.url, PAYMENT_URL: payment.url, ...AUTH_OFF };
+    inventory = await world.start(['--services', 'inventory'], AUTH_ON);
+    pricing = await world.start(['--services', 'pricing'], AUTH_ON);
+    payment = await world.start(['--services', 'payment'], AUTH_ON);
+    const others = { INVENTORY_URL: inventory.url, PRICING_URL: pricing.url, PAYMENT_URL: payment.url, ...AUTH_ON };
     bookingA = await world.start(['--services', 'booking'], others);
     bookingB = await world.start(['--services', 'booking'], others);
     proxyA = await startProxy(bookingA.url);
     proxyB = await startProxy(bookingB.url);
     gateway = await world.start(['--services', 'gateway'], { ...others, BOOKING_URL: `${proxyA.url},${proxyB.url}` });
+    const minted = await runCli(['token', '--role', 'admin', '--sub', 'ops', '--ttl', '1h'], { DATABASE_URL: world.url }, 60_000);
+    expect(minted.code, minted.stderr).toBe(0);
+    admin = { authorization: `Bearer ${minted.stdout.trim()}` };
   }, 300_000);
   afterAll(async () => {
     await world?.killAll();
@@ -55,8 +64,9 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
     await world?.dispose();
   });
 
+  /** Through the gateway as the operator (admin), unless other headers are given. */
   const via = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    send(gateway.url, method, path, body, headers);
+    send(gateway.url, method, path, body, headers ?? admin);
 
   it('answers GET / itself and serves none of the services’ routes of its own', async () => {
     expect(await via('GET', '/')).toEqual({ status: 200, body: { message: 'API Gateway is running' } });
@@ -101,15 +111,19 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
       });
 
       const hotel = { venueId, roomTypeId };
+      // The guest has no account: an anonymous create through the gateway.
       const headers = { 'idempotency-key': `gw-paid-${venueId}` };
       const created = await via('POST', '/api/v1/bookings', stay(hotel, 1, 2, '2031-04-01', APPROVED), headers);
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       expect(created.body).toMatchObject({ status: 'CONFIRMED', venue_id: venueId, room_type_id: roomTypeId, amount_captured: 20_000 });
       const id = created.body.id as string;
+      const guest = { authorization: `Bearer ${created.body.guest_token as string}` };
       // The same request and key again: the stored answer, replayed through whichever replica takes it.
       expect(await via('POST', '/api/v1/bookings', stay(hotel, 1, 2, '2031-04-01', APPROVED), headers)).toEqual(created);
+      // Without the guest token, the booking is not the anonymous caller's to read.
+      expect((await via('GET', `/api/v1/bookings/${id}`, undefined, {})).status).toBe(401);
 
-      const read = await via('GET', `/api/v1/bookings/${id}`);
+      const read = await via('GET', `/api/v1/bookings/${id}`, undefined, guest);
       expect(read.status).toBe(200);
       expect(read.body).toMatchObject({ id, status: 'CONFIRMED', amount_captured: 20_000, version: created.body.version });
 
@@ -126,7 +140,9 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
         { night: '2031-04-02', reserved: 1 },
       ]);
 
-      const cancelled = await via('POST', `/api/v1/bookings/${id}/cancel`, { cancelled_by: 'g1', reason: 'plans changed' });
+      // The guest's payments are not theirs to administer.
+      expect((await via('GET', `/api/v1/payments/intents?booking_id=${id}`, undefined, guest)).status).toBe(403);
+      const cancelled = await via('POST', `/api/v1/bookings/${id}/cancel`, { cancelled_by: 'g1', reason: 'plans changed' }, guest);
       expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
       expect(cancelled.body).toMatchObject({ id, status: 'CANCELLED' });
 
@@ -153,6 +169,25 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
       await expectConsistent(world);
     },
   );
+
+  it('each service refuses a call that carries no token; a service token opens it', { timeout: 60_000 }, async () => {
+    for (const [proc, method, path] of [
+      [bookingA, 'POST', '/api/v1/bookings'],
+      [bookingA, 'GET', '/api/v1/bookings/00000000-0000-0000-0000-000000000000'],
+      [inventory, 'POST', '/api/v1/holds/lodging'],
+      [inventory, 'GET', '/api/v1/holds/00000000-0000-0000-0000-000000000000'],
+      [pricing, 'POST', '/api/v1/pricing/quote'],
+      [payment, 'POST', '/api/v1/payments/intents'],
+    ] as const) {
+      const refused = await send(proc.url, method, path, method === 'POST' ? {} : undefined);
+      expect(refused.status, `${method} ${path}`).toBe(401);
+      expect(refused.body, `${method} ${path}`).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    }
+    const minted = await runCli(['token', '--role', 'service', '--ttl', '10m'], { DATABASE_URL: world.url }, 60_000);
+    const service = { authorization: `Bearer ${minted.stdout.trim()}` };
+    const missing = await send(inventory.url, 'GET', '/api/v1/holds/00000000-0000-0000-0000-000000000000', undefined, service);
+    expect(missing.status).toBe(404);
+  });
 
   it('balances booking calls over both booking replicas named in BOOKING_URL', { timeout: 60_000 }, async () => {
     const [beforeA, beforeB] = [proxyA.log.length, proxyB.log.length];
@@ -185,7 +220,7 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
         PAYMENT_URL: payment.url,
         BOOKING_URL: bookingA.url,
         GATEWAY_UPSTREAM_TIMEOUT_MS: '700',
-        ...AUTH_OFF,
+        ...AUTH_ON,
       });
       const started = Date.now();
       const slow = await send(impatient.url, 'GET', '/api/v1/pricing/rate-plans?venue_id=x');
@@ -215,7 +250,7 @@ describe.runIf(backend === 'postgres')('a split deployment served through the ga
     const before = await via('GET', '/api/v1/payments/intents/pi_missing');
     expect(before.status).toBeGreaterThanOrEqual(400);
     expect(before.status).toBeLessThan(500);
-    expect(before).toEqual(await send(payment.url, 'GET', '/api/v1/payments/intents/pi_missing'));
+    expect(before).toEqual(await send(payment.url, 'GET', '/api/v1/payments/intents/pi_missing', undefined, admin));
     expect((await payment.stop()).code).toBe(0);
     for (const [method, path, body] of [
       ['GET', '/api/v1/payments/intents/pi_missing', undefined],
