@@ -16,6 +16,7 @@ import pino from 'pino';
 import { ManualClock } from '../src/platform/clock.js';
 import { openDatabase } from '../src/platform/db/database.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
+import { createAccess } from '../src/platform/auth/access.runtime.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { Scheduler } from '../src/platform/jobs/scheduler.js';
 import { migrationSets } from '../src/platform/server.js';
@@ -51,6 +52,8 @@ try {
       },
     },
     logger: pino({ level: 'silent' }),
+    // Access control on, as a started platform has it: the document names the security schemes and each operation's roles.
+    access: createAccess(database, clock, { enabled: true, external: undefined, tokenTtlSeconds: 3600, serviceToken: undefined }, true),
   });
   try {
     // A JSON round trip first: what the document is once served, without undefined or class instances.
