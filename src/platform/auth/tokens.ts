@@ -89,6 +89,7 @@ export class TokenService {
   readonly #remote: JWTVerifyGetKey | undefined;
   #keys = new Map<string, SigningKey>();
   #keysReadAt = 0;
+  #keysLoading: Promise<void> | undefined;
   #active: { key: SigningKey; readAt: number } | undefined;
   #serviceToken: { value: string; exp: number } | undefined;
   #anonymousToken: { value: string; exp: number } | undefined;
@@ -162,15 +163,23 @@ export class TokenService {
   }
 
   async #localKey(kid: string): Promise<SigningKey | undefined> {
-    let key = this.#keys.get(kid);
-    // An unknown kid may be a key another replica just rotated in: read the keys again, at most once a second.
-    if (key === undefined && Date.now() - this.#keysReadAt > 1000) {
+    const known = this.#keys.get(kid);
+    if (known !== undefined) return known;
+    // An unknown kid may be a key another replica just rotated in: read the keys again, at most once a
+    // second. Callers that arrive while a read is in flight wait for it (the first tokens after a start).
+    if (this.#keysLoading === undefined && Date.now() - this.#keysReadAt > 1000) {
       this.#keysReadAt = Date.now();
-      const keys = await this.#keyStore.verification(this.#clock.now(), RETIRED_KEY_VERIFIES_MS);
-      this.#keys = new Map(keys.map((k) => [k.kid, k]));
-      key = this.#keys.get(kid);
+      this.#keysLoading = this.#keyStore
+        .verification(this.#clock.now(), RETIRED_KEY_VERIFIES_MS)
+        .then((keys) => {
+          this.#keys = new Map(keys.map((k) => [k.kid, k]));
+        })
+        .finally(() => {
+          this.#keysLoading = undefined;
+        });
     }
-    return key;
+    if (this.#keysLoading !== undefined) await this.#keysLoading;
+    return this.#keys.get(kid);
   }
 
   /** Verifies a bearer token; throws TokenRefused naming why. */

@@ -226,3 +226,21 @@ describe('an external identity provider (JWKS over HTTP)', () => {
     expect((await me(own.token)).json()).toEqual({ sub: 'svc', role: 'service', via: 'token' });
   });
 });
+
+describe('the first tokens after a start', () => {
+  it('are all verified when they arrive at once, while the keys are still being read', async () => {
+    // A fresh app has read no verification key yet: forty requests race its first read.
+    const fresh = await createTestContext({ auth: true });
+    try {
+      const { token } = await fresh.tokens!.sign({ sub: 'root', role: 'admin' }, 600);
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          fresh.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { authorization: `Bearer ${token}` } }),
+        ),
+      );
+      expect(answers.map((a) => a.statusCode)).toEqual(Array.from({ length: 40 }, () => 200));
+    } finally {
+      await fresh.close();
+    }
+  });
+});
