@@ -71,3 +71,8 @@ export function keyPrincipal(scope: Scope): string {
       return 'none';
   }
 }
+
+/** The scope of an idempotency key of `operation` sent by a caller of this scope: `principal:operation`. */
+export function keyScope(scope: Scope, operation: string): string {
+  return `${keyPrincipal(scope)}:${operation}`;
+}
