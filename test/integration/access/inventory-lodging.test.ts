@@ -35,8 +35,9 @@ async function stayRuleCount(id: string) {
   const rows = await ctx.database.db.selectFrom('inventory.stay_rule').select('id').where('room_type_id', '=', id).execute();
   return rows.length;
 }
-async function holdStatus(id: string) {
-  return (await ctx.database.db.selectFrom('inventory.hold').select('status').where('id', '=', id).executeTakeFirst())?.status;
+async function holdStatus(id: string): Promise<string | undefined> {
+  const row = await ctx.database.db.selectFrom('inventory.hold').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status as string | undefined;
 }
 
 beforeAll(async () => {
