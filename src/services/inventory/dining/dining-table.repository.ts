@@ -1,6 +1,7 @@
 /** SQL for the tables of a dining venue. Rows are mapped once, here. */
 import type { Selectable } from 'kysely';
 import { sql } from 'kysely';
+import { ALL, owned, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor } from '../inventory.tables.js';
 import type { DiningTableTable } from './dining.tables.js';
 
@@ -66,8 +67,15 @@ export async function listTables(db: InventoryExecutor, venueId: string, include
   return (await q.execute()).map(rowToTable);
 }
 
-export async function findTableForUpdate(db: InventoryExecutor, id: string): Promise<DiningTable | undefined> {
-  const row = await db.selectFrom('inventory.dining_table').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** The table, if it exists within the caller's scope (its venue's), locked for a change. */
+export async function findTableForUpdate(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<DiningTable | undefined> {
+  const row = await owned(
+    db.selectFrom('inventory.dining_table').selectAll().where('id', '=', id),
+    scope,
+    'inventory.dining_table.venue_id',
+  )
+    .forUpdate()
+    .executeTakeFirst();
   return row && rowToTable(row);
 }
 

@@ -1,8 +1,14 @@
 /**
  * /api/v1 dining routes: settings and tables of restaurants and cafes, slot availability, and dining
  * holds. Reading, confirming and releasing a hold are the core routes at /api/v1/holds/{id}.
+ *
+ * Access: settings, tables and holds are `business` (its organization's venues, narrowed to its
+ * `venues`; another's is a 404), `admin`, and for reads and holds `service`. The availability search is
+ * public on purpose (no roles), like the lodging one: anonymous guests search before they book.
  */
 import { Type } from 'typebox';
+import { scopeOf } from '../../../platform/auth/identity.js';
+import { keyScope } from '../inventory.scope.js';
 import type { App } from '../../../platform/http/app.js';
 import { sendOnce } from '../../../platform/http/idempotent.js';
 import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
@@ -31,7 +37,7 @@ import {
   addTable,
   changeTable,
   dayAvailability,
-  DINING_HOLD_SCOPE,
+  DINING_HOLD_OPERATION,
   getDiningSettings,
   holdTable,
   putDiningSettings,
@@ -56,7 +62,7 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request) => {
-      const { venue, settings } = await getDiningSettings(ctx.db, request.params.venue_id);
+      const { venue, settings } = await getDiningSettings(ctx.db, request.params.venue_id, scopeOf(request.identity));
       return settingsToReply(venue, settings);
     },
   );
@@ -80,17 +86,22 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
         if (typeof read === 'string') throw platformError('VALIDATION_FAILED', `hours[${i}]: ${read}.`);
         return read;
       });
-      const { venue, settings } = await putDiningSettings(ctx, request.params.venue_id, {
-        slotMinutes: b.slot_minutes ?? DEFAULT_SLOT_MINUTES,
-        defaultDurationMinutes: b.default_duration_minutes,
-        durationRules: [...(b.durations ?? [])]
-          .map((r) => ({ maxParty: r.max_party, minutes: r.minutes }))
-          .sort((x, y) => x.maxParty - y.maxParty),
-        bufferMinutes: b.buffer_minutes ?? DEFAULT_BUFFER_MINUTES,
-        pacingCovers: b.pacing_covers ?? null,
-        hours,
-        closedDates: b.closed_dates ?? [],
-      });
+      const { venue, settings } = await putDiningSettings(
+        ctx,
+        request.params.venue_id,
+        {
+          slotMinutes: b.slot_minutes ?? DEFAULT_SLOT_MINUTES,
+          defaultDurationMinutes: b.default_duration_minutes,
+          durationRules: [...(b.durations ?? [])]
+            .map((r) => ({ maxParty: r.max_party, minutes: r.minutes }))
+            .sort((x, y) => x.maxParty - y.maxParty),
+          bufferMinutes: b.buffer_minutes ?? DEFAULT_BUFFER_MINUTES,
+          pacingCovers: b.pacing_covers ?? null,
+          hours,
+          closedDates: b.closed_dates ?? [],
+        },
+        scopeOf(request.identity),
+      );
       return settingsToReply(venue, settings);
     },
   );
@@ -109,12 +120,12 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const b = request.body;
-      const table = await addTable(ctx, request.params.venue_id, {
-        name: b.name,
-        minSeats: b.min_seats ?? 1,
-        maxSeats: b.max_seats,
-        area: b.area ?? 'main',
-      });
+      const table = await addTable(
+        ctx,
+        request.params.venue_id,
+        { name: b.name, minSeats: b.min_seats ?? 1, maxSeats: b.max_seats, area: b.area ?? 'main' },
+        scopeOf(request.identity),
+      );
       return reply.status(201).send(tableToReply(table));
     },
   );
@@ -132,7 +143,9 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request) => ({
-      tables: (await venueTables(ctx.db, request.params.venue_id, request.query.include_inactive ?? false)).map(tableToReply),
+      tables: (await venueTables(ctx.db, request.params.venue_id, request.query.include_inactive ?? false, scopeOf(request.identity))).map(
+        tableToReply,
+      ),
     }),
   );
 
@@ -151,13 +164,12 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
     async (request) => {
       const b = request.body;
       return tableToReply(
-        await changeTable(ctx, request.params.table_id, {
-          name: b.name,
-          minSeats: b.min_seats,
-          maxSeats: b.max_seats,
-          area: b.area,
-          active: b.active,
-        }),
+        await changeTable(
+          ctx,
+          request.params.table_id,
+          { name: b.name, minSeats: b.min_seats, maxSeats: b.max_seats, area: b.area, active: b.active },
+          scopeOf(request.identity),
+        ),
       );
     },
   );
@@ -173,7 +185,7 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
       },
       config: admin,
     },
-    async (request) => tableToReply(await changeTable(ctx, request.params.table_id, { active: false })),
+    async (request) => tableToReply(await changeTable(ctx, request.params.table_id, { active: false }, scopeOf(request.identity))),
   );
 
   app.get(
@@ -185,7 +197,8 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
         querystring: AvailabilityQuery,
         response: replies({ 200: AvailabilityReply }),
       },
-      config: { roles: ['guest', 'business', 'admin', 'service'] },
+      // Public: the availability search (see above). It was guest/business/admin/service, which
+      // refused the anonymous guests it exists for (the lodging search has always been public).
     },
     async (request) => {
       const q = request.query;
@@ -209,10 +222,11 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
         body: DiningHoldBody,
         response: replies({ 201: HoldReply }),
       },
-      config: { roles: ['service', 'admin'] },
+      config: { roles: ['service', 'business', 'admin'] },
     },
     async (request, reply) => {
       const b = request.body;
+      const scope = scopeOf(request.identity);
       return sendOnce(reply, () =>
         holdTable(
           ctx,
@@ -227,8 +241,9 @@ export function diningRoutes(app: App, ctx: InventoryContext): void {
           },
           {
             render: (hold) => ({ status: 201, body: holdToReply(hold) }),
-            key: scopedKey(DINING_HOLD_SCOPE, request.headers['idempotency-key'] ?? b.idempotency_key),
+            key: scopedKey(keyScope(scope, DINING_HOLD_OPERATION), request.headers['idempotency-key'] ?? b.idempotency_key),
           },
+          scope,
         ),
       );
     },

@@ -17,6 +17,7 @@ import { onceKey, runOnce, type Answer, type Output } from '../../../platform/id
 import { expireDueHolds, findHold, insertHold, type Hold } from '../holds/hold.service.js';
 import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
 import { inventoryError } from '../inventory.errors.js';
+import { ALL, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx, VenueType } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue, type Venue } from '../venues/venue.service.js';
 import { diningError } from './dining.errors.js';
@@ -55,9 +56,9 @@ function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** A restaurant or cafe, active or not (administration). */
-async function requireDiningVenue(db: InventoryExecutor, venueId: string): Promise<Venue> {
-  const venue = await getVenue(db, venueId);
+/** A restaurant or cafe within the caller's scope, active or not (administration). */
+async function requireDiningVenue(db: InventoryExecutor, venueId: string, scope: Scope): Promise<Venue> {
+  const venue = await getVenue(db, venueId, scope);
   if (!DINING_VENUE_TYPES.includes(venue.type)) {
     throw inventoryError('VENUE_TYPE_MISMATCH', `Venue ${venueId} is a ${venue.type}; this needs a restaurant or cafe.`, {
       venue_type: venue.type,
@@ -73,8 +74,12 @@ async function settingsOf(db: InventoryExecutor, venue: Venue): Promise<DiningSe
 // ---------------------------------------------------------------------------------------------------
 // Settings
 
-export async function getDiningSettings(db: InventoryExecutor, venueId: string): Promise<{ venue: Venue; settings: DiningSettings }> {
-  const venue = await requireDiningVenue(db, venueId);
+export async function getDiningSettings(
+  db: InventoryExecutor,
+  venueId: string,
+  scope: Scope = ALL,
+): Promise<{ venue: Venue; settings: DiningSettings }> {
+  const venue = await requireDiningVenue(db, venueId, scope);
   return { venue, settings: await settingsOf(db, venue) };
 }
 
@@ -82,9 +87,10 @@ export async function putDiningSettings(
   ctx: InventoryContext,
   venueId: string,
   input: Omit<SettingsInput, 'defaultDurationMinutes'> & { defaultDurationMinutes?: number },
+  scope: Scope = ALL,
 ): Promise<{ venue: Venue; settings: DiningSettings }> {
   return ctx.db.transaction().execute(async (trx) => {
-    const venue = await requireDiningVenue(trx, venueId);
+    const venue = await requireDiningVenue(trx, venueId, scope);
     const full: SettingsInput = {
       ...input,
       defaultDurationMinutes: input.defaultDurationMinutes ?? unconfiguredSettings(venue.type).defaultDurationMinutes,
@@ -102,27 +108,33 @@ export async function addTable(
   ctx: InventoryContext,
   venueId: string,
   input: { name: string; minSeats: number; maxSeats: number; area: string },
+  scope: Scope = ALL,
 ): Promise<DiningTable> {
   if (input.minSeats > input.maxSeats) {
     throw platformError('VALIDATION_FAILED', `min_seats (${input.minSeats}) is above max_seats (${input.maxSeats}).`);
   }
-  const venue = await requireDiningVenue(ctx.db, venueId);
+  const venue = await requireDiningVenue(ctx.db, venueId, scope);
   const table = await insertTable(ctx.db, { id: randomUUID(), venueId: venue.id, ...input }, ctx.clock.now());
   if (table === undefined)
     throw diningError('TABLE_NAME_TAKEN', `Venue ${venue.id} already has a table named ${JSON.stringify(input.name)}.`);
   return table;
 }
 
-export async function venueTables(db: InventoryExecutor, venueId: string, includeInactive: boolean): Promise<DiningTable[]> {
-  const venue = await requireDiningVenue(db, venueId);
+export async function venueTables(
+  db: InventoryExecutor,
+  venueId: string,
+  includeInactive: boolean,
+  scope: Scope = ALL,
+): Promise<DiningTable[]> {
+  const venue = await requireDiningVenue(db, venueId, scope);
   return listTables(db, venue.id, includeInactive);
 }
 
 /** Changes a table; seatings it already holds stand (a smaller table keeps the parties it has). */
-export async function changeTable(ctx: InventoryContext, tableId: string, changes: TableChanges): Promise<DiningTable> {
+export async function changeTable(ctx: InventoryContext, tableId: string, changes: TableChanges, scope: Scope = ALL): Promise<DiningTable> {
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const table = await findTableForUpdate(trx, tableId);
+      const table = await findTableForUpdate(trx, tableId, scope);
       if (table === undefined) throw diningError('TABLE_NOT_FOUND', `Table ${tableId} does not exist.`);
       const min = changes.minSeats ?? table.minSeats;
       const max = changes.maxSeats ?? table.maxSeats;
@@ -276,8 +288,8 @@ interface Seating {
 }
 
 /** Checks a seating request against the venue's hours, tables and the clock; refuses bad input first. */
-async function planSeating(trx: InventoryTrx, r: DiningHoldRequest, now: Date): Promise<Seating> {
-  const venue = await requireSellingVenue(trx, r.venueId, DINING_VENUE_TYPES);
+async function planSeating(trx: InventoryTrx, r: DiningHoldRequest, now: Date, scope: Scope = ALL): Promise<Seating> {
+  const venue = await requireSellingVenue(trx, r.venueId, DINING_VENUE_TYPES, scope);
   requireDate(r.date);
   const settings = await settingsOf(trx, venue);
   const minute = parseTime(r.time);
@@ -378,8 +390,8 @@ async function allocateTable(
   throw diningError('ALLOCATION_CONTENDED', `Too many concurrent requests for tables at ${r.date} ${r.time}; retry.`);
 }
 
-async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHoldRequest, now: Date): Promise<Hold> {
-  const seating = await planSeating(trx, r, now);
+async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHoldRequest, now: Date, scope: Scope): Promise<Hold> {
+  const seating = await planSeating(trx, r, now, scope);
   const pacing = seating.settings.pacingCovers;
   if (pacing !== null) {
     const slotStart = seating.window.start;
@@ -408,12 +420,14 @@ async function takeTable(trx: InventoryTrx, ctx: InventoryContext, r: DiningHold
   return (await findHold(trx, ctx.holdKinds, holdId))!;
 }
 
-export const DINING_HOLD_SCOPE = 'anonymous:inventory.hold.dining';
+/** The operation part of the idempotency scope of dining holds (the caller's principal comes first). */
+export const DINING_HOLD_OPERATION = 'inventory.hold.dining';
+export const DINING_HOLD_SCOPE = `anonymous:${DINING_HOLD_OPERATION}`;
 
 /**
  * Takes one table for a party as a HELD hold. With a key (scope DINING_HOLD_SCOPE), the same request
  * is answered once: a retry gets the stored answer (the hold, or the same refusal).
  */
-export function holdTable<R>(ctx: InventoryContext, r: DiningHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
-  return runOnce(inventoryKeys(ctx), onceKey(out.key, r), out.render, (trx, now) => takeTable(trx, ctx, r, now));
+export function holdTable<R>(ctx: InventoryContext, r: DiningHoldRequest, out: Output<Hold, R>, scope: Scope = ALL): Promise<Answer<R>> {
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, r), out.render, (trx, now) => takeTable(trx, ctx, r, now, scope));
 }

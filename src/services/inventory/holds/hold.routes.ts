@@ -1,4 +1,11 @@
-/** /api/v1/holds/{id}: read, confirm and release a hold of any kind. Kinds add their own create routes. */
+/**
+ * /api/v1/holds/{id}: read, confirm and release a hold of any kind. Kinds add their own create routes.
+ *
+ * Access: `service` (the booking saga), `admin`, and `business` for the holds of its organization's
+ * venues (narrowed to its `venues`); another's hold is a 404. Guests and anonymous callers hold through
+ * the booking service, never here.
+ */
+import { scopeOf } from '../../../platform/auth/identity.js';
 import type { App } from '../../../platform/http/app.js';
 import { replies } from '../../../platform/http/schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
@@ -7,14 +14,15 @@ import { HoldParams, HoldReply, holdToReply, ReleaseBody } from './hold.schemas.
 
 export function holdRoutes(app: App, ctx: InventoryContext): void {
   const tags = ['inventory'];
+  const holders = { roles: ['service', 'business', 'admin'] as const };
 
   app.get(
     '/api/v1/holds/:hold_id',
     {
       schema: { tags, summary: 'Read a hold', params: HoldParams, response: replies({ 200: HoldReply }) },
-      config: { roles: ['business', 'admin', 'service'] },
+      config: holders,
     },
-    async (request) => holdToReply(await getHold(ctx.db, ctx.holdKinds, request.params.hold_id)),
+    async (request) => holdToReply(await getHold(ctx.db, ctx.holdKinds, request.params.hold_id, scopeOf(request.identity))),
   );
 
   app.post(
@@ -26,9 +34,10 @@ export function holdRoutes(app: App, ctx: InventoryContext): void {
         params: HoldParams,
         response: replies({ 200: HoldReply }),
       },
-      config: { roles: ['service', 'admin'] },
+      config: holders,
     },
-    async (request) => holdToReply(await confirmHold(ctx.db, ctx.holdKinds, request.params.hold_id, ctx.clock.now())),
+    async (request) =>
+      holdToReply(await confirmHold(ctx.db, ctx.holdKinds, request.params.hold_id, ctx.clock.now(), scopeOf(request.identity))),
   );
 
   app.post(
@@ -41,9 +50,18 @@ export function holdRoutes(app: App, ctx: InventoryContext): void {
         body: ReleaseBody,
         response: replies({ 200: HoldReply }),
       },
-      config: { roles: ['service', 'admin'] },
+      config: holders,
     },
     async (request) =>
-      holdToReply(await releaseHold(ctx.db, ctx.holdKinds, request.params.hold_id, ctx.clock.now(), request.body?.reason ?? 'released')),
+      holdToReply(
+        await releaseHold(
+          ctx.db,
+          ctx.holdKinds,
+          request.params.hold_id,
+          ctx.clock.now(),
+          request.body?.reason ?? 'released',
+          scopeOf(request.identity),
+        ),
+      ),
   );
 }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HoldKind, HoldStatus, HoldTable, InventoryDb, InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { inventoryError } from '../inventory.errors.js';
+import { ALL, owned, type Scope } from '../inventory.scope.js';
 import type { HoldKindHandler, HoldKinds } from './hold.kinds.js';
 
 export interface Hold {
@@ -73,15 +74,20 @@ export async function insertHold(
   return id;
 }
 
-export async function findHold(db: InventoryExecutor, kinds: HoldKinds, id: string): Promise<Hold | undefined> {
-  const row = await db.selectFrom('inventory.hold').selectAll().where('id', '=', id).executeTakeFirst();
+/** The hold's venue column, which every ownership condition on a hold names (no venue: no organization's). */
+export const HOLD_VENUE = 'inventory.hold.venue_id';
+
+/** The hold, if it exists within the caller's scope (its venue's). */
+export async function findHold(db: InventoryExecutor, kinds: HoldKinds, id: string, scope: Scope = ALL): Promise<Hold | undefined> {
+  const row = await owned(db.selectFrom('inventory.hold').selectAll().where('id', '=', id), scope, HOLD_VENUE).executeTakeFirst();
   if (row === undefined) return undefined;
   const details = await handlerFor(kinds, row.kind).describe(db, [id]);
   return toHold(row, details.get(id) ?? {});
 }
 
-export async function getHold(db: InventoryExecutor, kinds: HoldKinds, id: string): Promise<Hold> {
-  const hold = await findHold(db, kinds, id);
+/** The hold, or HOLD_NOT_FOUND (also when it exists outside the caller's scope). */
+export async function getHold(db: InventoryExecutor, kinds: HoldKinds, id: string, scope: Scope = ALL): Promise<Hold> {
+  const hold = await findHold(db, kinds, id, scope);
   if (hold === undefined) throw inventoryError('HOLD_NOT_FOUND', `Hold ${id} does not exist.`);
   return hold;
 }
@@ -145,9 +151,11 @@ export async function sweepExpiredHolds(db: InventoryDb, kinds: HoldKinds, now: 
   }
 }
 
-export async function confirmHold(db: InventoryDb, kinds: HoldKinds, id: string, now: Date): Promise<Hold> {
+export async function confirmHold(db: InventoryDb, kinds: HoldKinds, id: string, now: Date, scope: Scope = ALL): Promise<Hold> {
   const outcome = await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('inventory.hold').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await owned(trx.selectFrom('inventory.hold').selectAll().where('id', '=', id), scope, HOLD_VENUE)
+      .forUpdate()
+      .executeTakeFirst();
     if (row === undefined) throw inventoryError('HOLD_NOT_FOUND', `Hold ${id} does not exist.`);
     switch (row.status) {
       case 'CONFIRMED':
@@ -175,9 +183,18 @@ export async function confirmHold(db: InventoryDb, kinds: HoldKinds, id: string,
  * Releases a hold and gives back what it took, once. Releasing a hold that already ended answers the
  * hold as it is (a retried release is not an error); a confirmed hold whose goods left is refused.
  */
-export async function releaseHold(db: InventoryDb, kinds: HoldKinds, id: string, now: Date, reason = 'released'): Promise<Hold> {
+export async function releaseHold(
+  db: InventoryDb,
+  kinds: HoldKinds,
+  id: string,
+  now: Date,
+  reason = 'released',
+  scope: Scope = ALL,
+): Promise<Hold> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('inventory.hold').select(['kind', 'status']).where('id', '=', id).forUpdate().executeTakeFirst();
+    const row = await owned(trx.selectFrom('inventory.hold').select(['kind', 'status']).where('id', '=', id), scope, HOLD_VENUE)
+      .forUpdate()
+      .executeTakeFirst();
     if (row === undefined) throw inventoryError('HOLD_NOT_FOUND', `Hold ${id} does not exist.`);
     const handler = handlerFor(kinds, row.kind);
     if (row.status === 'RELEASED' || row.status === 'EXPIRED') return;

@@ -5,9 +5,10 @@
  */
 import { platformError } from '../../../platform/errors.js';
 import { onceKey, runOnce, type Answer, type Output } from '../../../platform/idempotency/once.js';
-import { expireDueHolds, findHold, getHold, insertHold, type Hold } from '../holds/hold.service.js';
+import { expireDueHolds, findHold, getHold, HOLD_VENUE, insertHold, type Hold } from '../holds/hold.service.js';
 import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
 import { inventoryError } from '../inventory.errors.js';
+import { ALL, owned, type Scope } from '../inventory.scope.js';
 import type { InventoryTrx } from '../inventory.tables.js';
 import { requireSellingVenue } from '../venues/venue.service.js';
 import { localDate, requireCalendarDate, requireStay } from './lodging.calendar.js';
@@ -26,17 +27,23 @@ export interface LodgingHoldRequest {
   readonly ttlSeconds: number;
 }
 
-export const LODGING_HOLD_SCOPE = 'anonymous:inventory.hold.lodging';
+/** The operation part of the idempotency scope of lodging holds (the caller's principal comes first). */
+export const LODGING_HOLD_OPERATION = 'inventory.hold.lodging';
+export const LODGING_HOLD_SCOPE = `anonymous:${LODGING_HOLD_OPERATION}`;
 
-/** Creates the hold inside `trx`: checks, stay rules, then one conditional UPDATE over the nights. */
+/**
+ * Creates the hold inside `trx`: checks, stay rules, then one conditional UPDATE over the nights. A
+ * room type outside the caller's scope is not found.
+ */
 export async function holdStay(
   trx: InventoryTrx,
   ctx: Pick<InventoryContext, 'holdKinds'>,
   req: LodgingHoldRequest,
   now: Date,
+  scope: Scope = ALL,
 ): Promise<Hold> {
   requireStay(req.checkIn, req.checkOut);
-  const roomType = await findRoomType(trx, req.roomTypeId);
+  const roomType = await findRoomType(trx, req.roomTypeId, scope);
   if (roomType === undefined) throw lodgingError('ROOM_TYPE_NOT_FOUND', `Room type ${req.roomTypeId} does not exist.`);
   if (!roomType.active) throw lodgingError('ROOM_TYPE_INACTIVE', `Room type ${req.roomTypeId} is deactivated.`);
   const venue = await requireSellingVenue(trx, roomType.venueId, ['hotel']);
@@ -64,7 +71,12 @@ export async function holdStay(
  * Creates a lodging hold in one transaction. With a key (scope LODGING_HOLD_SCOPE) it takes effect
  * once per key: a retry replays the stored answer, a refusal included; without one it runs once per call.
  */
-export async function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
+export async function createLodgingHold<R>(
+  ctx: InventoryContext,
+  req: LodgingHoldRequest,
+  out: Output<Hold, R>,
+  scope: Scope = ALL,
+): Promise<Answer<R>> {
   requireStay(req.checkIn, req.checkOut);
   const request = {
     room_type_id: req.roomTypeId,
@@ -73,7 +85,7 @@ export async function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHo
     quantity: req.quantity,
     ttl_seconds: req.ttlSeconds,
   };
-  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, (trx, now) => holdStay(trx, ctx, req, now));
+  return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, (trx, now) => holdStay(trx, ctx, req, now, scope));
 }
 
 /**
@@ -81,14 +93,15 @@ export async function createLodgingHold<R>(ctx: InventoryContext, req: LodgingHo
  * date on or after the current check-out changes nothing (so a retry is harmless). A hold that ended
  * is refused (HOLD_NOT_ACTIVE, or HOLD_EXPIRED for a HELD hold past its expiry, which is expired here).
  */
-export async function shortenLodgingHold(ctx: InventoryContext, holdId: string, checkOut: string): Promise<Hold> {
+export async function shortenLodgingHold(ctx: InventoryContext, holdId: string, checkOut: string, scope: Scope = ALL): Promise<Hold> {
   requireCalendarDate('check_out', checkOut);
   const now = ctx.clock.now();
   const outcome = await ctx.db.transaction().execute(async (trx) => {
-    const hold = await trx
-      .selectFrom('inventory.hold')
-      .select(['kind', 'status', 'expires_at'])
-      .where('id', '=', holdId)
+    const hold = await owned(
+      trx.selectFrom('inventory.hold').select(['kind', 'status', 'expires_at']).where('id', '=', holdId),
+      scope,
+      HOLD_VENUE,
+    )
       .forUpdate()
       .executeTakeFirst();
     if (hold === undefined) throw inventoryError('HOLD_NOT_FOUND', `Hold ${holdId} does not exist.`);

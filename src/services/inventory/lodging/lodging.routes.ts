@@ -1,4 +1,11 @@
-/** /api/v1 lodging: create a lodging hold, shorten a stay, search availability. */
+/**
+ * /api/v1 lodging: create a lodging hold, shorten a stay, search availability.
+ *
+ * Access: holds are `service`, `admin`, and `business` for room types and holds of its organization's
+ * venues (another's is a 404). The availability search is public on purpose (no roles): anonymous
+ * guests search before they book, and it shows only what is on sale.
+ */
+import { scopeOf } from '../../../platform/auth/identity.js';
 import type { App } from '../../../platform/http/app.js';
 import { sendOnce } from '../../../platform/http/idempotent.js';
 import { scopedKey } from '../../../platform/idempotency/once.js';
@@ -7,7 +14,8 @@ import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
 import { HoldParams, HoldReply, holdToReply } from '../holds/hold.schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { searchStays } from './availability.service.js';
-import { createLodgingHold, LODGING_HOLD_SCOPE, shortenLodgingHold } from './lodging-hold.service.js';
+import { keyScope } from '../inventory.scope.js';
+import { createLodgingHold, LODGING_HOLD_OPERATION, shortenLodgingHold } from './lodging-hold.service.js';
 import { AvailabilityQuery, AvailabilityReply, availabilityToReply, CreateLodgingHoldBody, ShortenBody } from './lodging.schemas.js';
 
 export function lodgingRoutes(app: App, ctx: InventoryContext): void {
@@ -27,6 +35,7 @@ export function lodgingRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request, reply) => {
       const b = request.body;
+      const scope = scopeOf(request.identity);
       return sendOnce(reply, () =>
         createLodgingHold(
           ctx,
@@ -39,8 +48,9 @@ export function lodgingRoutes(app: App, ctx: InventoryContext): void {
           },
           {
             render: (hold) => ({ status: 201, body: holdToReply(hold) }),
-            key: scopedKey(LODGING_HOLD_SCOPE, request.headers['idempotency-key'] ?? b.idempotency_key),
+            key: scopedKey(keyScope(scope, LODGING_HOLD_OPERATION), request.headers['idempotency-key'] ?? b.idempotency_key),
           },
+          scope,
         ),
       );
     },
@@ -56,11 +66,13 @@ export function lodgingRoutes(app: App, ctx: InventoryContext): void {
         body: ShortenBody,
         response: replies({ 200: HoldReply }),
       },
-      config: { roles: ['service', 'admin'] },
+      config: { roles: ['service', 'business', 'admin'] },
     },
-    async (request) => holdToReply(await shortenLodgingHold(ctx, request.params.hold_id, request.body.check_out)),
+    async (request) =>
+      holdToReply(await shortenLodgingHold(ctx, request.params.hold_id, request.body.check_out, scopeOf(request.identity))),
   );
 
+  // Public: the availability search (see above).
   app.get(
     '/api/v1/availability/lodging',
     {

@@ -1,5 +1,6 @@
 /** SQL for room types. Rows are mapped once, here, so snake_case stays at the edge. */
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
+import { ALL, listedOrOwned, owned, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import type { RoomTypeTable } from './lodging.tables.js';
 
@@ -45,20 +46,38 @@ function selectRoomTypes(db: InventoryExecutor) {
     .select('v.currency');
 }
 
-export async function findRoomType(db: InventoryExecutor, id: string): Promise<RoomType | undefined> {
-  const row = await selectRoomTypes(db).where('rt.id', '=', id).executeTakeFirst();
+/** What the public catalogue shows of room types: active ones of active hotels. */
+const ON_SALE = sql<SqlBool>`(rt.active and v.active)`;
+
+/** The room type, if it exists within the caller's scope. */
+export async function findRoomType(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<RoomType | undefined> {
+  const row = await owned(selectRoomTypes(db).where('rt.id', '=', id), scope, 'rt.venue_id').executeTakeFirst();
   return row && rowToRoomType(row);
 }
 
-/** The room type, locked against concurrent capacity changes (FOR UPDATE of its row). */
-export async function lockRoomType(trx: InventoryTrx, id: string): Promise<RoomType | undefined> {
-  const row = await selectRoomTypes(trx).where('rt.id', '=', id).forUpdate('rt').executeTakeFirst();
+/** The room type as the public catalogue shows it: any on sale, another only within the scope. */
+export async function findListedRoomType(db: InventoryExecutor, id: string, scope: Scope): Promise<RoomType | undefined> {
+  const row = await listedOrOwned(selectRoomTypes(db).where('rt.id', '=', id), scope, 'rt.venue_id', ON_SALE).executeTakeFirst();
   return row && rowToRoomType(row);
 }
 
-export async function listRoomTypes(db: InventoryExecutor, venueId: string, includeInactive: boolean): Promise<RoomType[]> {
+/** The room type (within the scope), locked against concurrent capacity changes (FOR UPDATE of its row). */
+export async function lockRoomType(trx: InventoryTrx, id: string, scope: Scope = ALL): Promise<RoomType | undefined> {
+  const row = await owned(selectRoomTypes(trx).where('rt.id', '=', id), scope, 'rt.venue_id')
+    .forUpdate('rt')
+    .executeTakeFirst();
+  return row && rowToRoomType(row);
+}
+
+/** A hotel's room types: active ones; with `includeInactive`, the others too, but only within the scope. */
+export async function listRoomTypes(
+  db: InventoryExecutor,
+  venueId: string,
+  includeInactive: boolean,
+  scope: Scope = ALL,
+): Promise<RoomType[]> {
   let q = selectRoomTypes(db).where('rt.venue_id', '=', venueId).orderBy('rt.price').orderBy('rt.id');
-  if (!includeInactive) q = q.where('rt.active', '=', true);
+  q = includeInactive ? listedOrOwned(q, scope, 'rt.venue_id', sql<SqlBool>`rt.active`) : q.where('rt.active', '=', true);
   return (await q.execute()).map(rowToRoomType);
 }
 

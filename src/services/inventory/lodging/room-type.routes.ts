@@ -1,5 +1,13 @@
-/** /api/v1 room type administration: room types of a hotel, nightly capacity, stay rules. */
+/**
+ * /api/v1 room type administration: room types of a hotel, nightly capacity, stay rules.
+ *
+ * Access: writes and the nightly rows are `business` (room types of its organization's hotels, narrowed
+ * to its venues; another's is a 404) and `admin`. Three reads are public on purpose (no roles): a
+ * hotel's room types, a room type, its stay rules — the catalogue a guest books from. They show what is
+ * on sale to everyone; a deactivated room type (or one of a deactivated hotel) only within the scope.
+ */
 import { Type } from 'typebox';
+import { scopeOf } from '../../../platform/auth/identity.js';
 import type { App } from '../../../platform/http/app.js';
 import { replies } from '../../../platform/http/schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
@@ -25,7 +33,7 @@ import {
   changeRoomType,
   createRoomType,
   deactivateRoomType,
-  getRoomType,
+  getListedRoomType,
   getStayRules,
   listVenueRoomTypes,
   putStayRules,
@@ -62,11 +70,13 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
           overbookingAllowance: b.overbooking_allowance,
         },
         ctx.clock.now(),
+        scopeOf(request.identity),
       );
       return reply.status(201).send(roomTypeToReply(rt));
     },
   );
 
+  // Public: the catalogue (see above).
   app.get(
     '/api/v1/venues/:venue_id/room-types',
     {
@@ -79,14 +89,17 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
       },
     },
     async (request) => ({
-      room_types: (await listVenueRoomTypes(ctx.db, request.params.venue_id, request.query.include_inactive ?? false)).map(roomTypeToReply),
+      room_types: (
+        await listVenueRoomTypes(ctx.db, request.params.venue_id, request.query.include_inactive ?? false, scopeOf(request.identity))
+      ).map(roomTypeToReply),
     }),
   );
 
+  // Public: the catalogue (see above).
   app.get(
     '/api/v1/room-types/:room_type_id',
     { schema: { tags, summary: 'Read a room type', params: RoomTypeParams, response: replies({ 200: RoomTypeReply }) } },
-    async (request) => roomTypeToReply(await getRoomType(ctx.db, request.params.room_type_id)),
+    async (request) => roomTypeToReply(await getListedRoomType(ctx.db, request.params.room_type_id, scopeOf(request.identity))),
   );
 
   app.patch(
@@ -115,6 +128,7 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
           active: b.active,
         },
         ctx.clock.now(),
+        scopeOf(request.identity),
       );
       return roomTypeToReply(rt);
     },
@@ -131,7 +145,8 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
       },
       config: admin,
     },
-    async (request) => roomTypeToReply(await deactivateRoomType(ctx.db, request.params.room_type_id, ctx.clock.now())),
+    async (request) =>
+      roomTypeToReply(await deactivateRoomType(ctx.db, request.params.room_type_id, ctx.clock.now(), scopeOf(request.identity))),
   );
 
   app.post(
@@ -149,12 +164,12 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
     async (request) => {
       const b = request.body;
       const id = request.params.room_type_id;
-      const nights = await changeNightCapacity(ctx.db, id, {
-        from: b.from,
-        to: b.to,
-        outOfOrder: b.out_of_order ?? 0,
-        closed: b.closed ?? false,
-      });
+      const nights = await changeNightCapacity(
+        ctx.db,
+        id,
+        { from: b.from, to: b.to, outOfOrder: b.out_of_order ?? 0, closed: b.closed ?? false },
+        scopeOf(request.identity),
+      );
       return nightsToReply(id, nights);
     },
   );
@@ -173,16 +188,17 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request) => {
       const id = request.params.room_type_id;
-      return nightsToReply(id, await roomTypeNights(ctx.db, id, request.query.from, request.query.to));
+      return nightsToReply(id, await roomTypeNights(ctx.db, id, request.query.from, request.query.to, scopeOf(request.identity)));
     },
   );
 
+  // Public: the catalogue (see above).
   app.get(
     '/api/v1/room-types/:room_type_id/stay-rules',
     { schema: { tags, summary: 'The stay rules of a room type', params: RoomTypeParams, response: replies({ 200: StayRulesReply }) } },
     async (request) => {
       const id = request.params.room_type_id;
-      return stayRulesToReply(id, await getStayRules(ctx.db, id));
+      return stayRulesToReply(id, await getStayRules(ctx.db, id, scopeOf(request.identity)));
     },
   );
 
@@ -200,7 +216,7 @@ export function roomTypeRoutes(app: App, ctx: InventoryContext): void {
     },
     async (request) => {
       const id = request.params.room_type_id;
-      return stayRulesToReply(id, await putStayRules(ctx.db, id, stayRulesFromBody(request.body)));
+      return stayRulesToReply(id, await putStayRules(ctx.db, id, stayRulesFromBody(request.body), scopeOf(request.identity)));
     },
   );
 }

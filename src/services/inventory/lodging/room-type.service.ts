@@ -6,9 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, nightsOf } from '../../../platform/dates.js';
 import { platformError } from '../../../platform/errors.js';
+import { ALL, type Scope } from '../inventory.scope.js';
 import type { InventoryDb, InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { findVenue } from '../venues/venue.repository.js';
-import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
+import { getListedVenue, requireSellingVenue } from '../venues/venue.service.js';
 import { horizonAt, localDate, MAX_STAY_NIGHTS, requireCalendarDate, requireRange } from './lodging.calendar.js';
 import { lodgingError } from './lodging.errors.js';
 import {
@@ -21,6 +22,7 @@ import {
   type NightRow,
 } from './room-night.repository.js';
 import {
+  findListedRoomType,
   findRoomType,
   insertRoomType,
   listRoomTypes,
@@ -44,13 +46,13 @@ export interface NewRoomTypeInput {
   readonly overbookingAllowance?: number;
 }
 
-/** Creates a room type of a hotel with its nightly rows for the horizon, in one transaction. */
-export async function createRoomType(db: InventoryDb, input: NewRoomTypeInput, now: Date): Promise<RoomType> {
-  return db.transaction().execute((trx) => createRoomTypeIn(trx, input, now));
+/** Creates a room type of a hotel (within the scope) with its nightly rows for the horizon, in one transaction. */
+export async function createRoomType(db: InventoryDb, input: NewRoomTypeInput, now: Date, scope: Scope = ALL): Promise<RoomType> {
+  return db.transaction().execute((trx) => createRoomTypeIn(trx, input, now, scope));
 }
 
-export async function createRoomTypeIn(trx: InventoryTrx, input: NewRoomTypeInput, now: Date): Promise<RoomType> {
-  await requireSellingVenue(trx, input.venueId, ['hotel']);
+export async function createRoomTypeIn(trx: InventoryTrx, input: NewRoomTypeInput, now: Date, scope: Scope = ALL): Promise<RoomType> {
+  await requireSellingVenue(trx, input.venueId, ['hotel'], scope);
   const id = input.id ?? randomUUID();
   const { from, until } = horizonAt(now);
   const inserted = await insertRoomType(
@@ -73,21 +75,33 @@ export async function createRoomTypeIn(trx: InventoryTrx, input: NewRoomTypeInpu
   return (await findRoomType(trx, id))!;
 }
 
-export async function getRoomType(db: InventoryExecutor, id: string): Promise<RoomType> {
-  const rt = await findRoomType(db, id);
-  if (rt === undefined) throw lodgingError('ROOM_TYPE_NOT_FOUND', `Room type ${id} does not exist.`);
-  return rt;
+function roomTypeNotFound(id: string): never {
+  throw lodgingError('ROOM_TYPE_NOT_FOUND', `Room type ${id} does not exist.`);
 }
 
-async function lockOrFail(trx: InventoryTrx, id: string): Promise<RoomType> {
-  const rt = await lockRoomType(trx, id);
-  if (rt === undefined) throw lodgingError('ROOM_TYPE_NOT_FOUND', `Room type ${id} does not exist.`);
-  return rt;
+/** The room type, or ROOM_TYPE_NOT_FOUND (also when it exists outside the caller's scope). */
+export async function getRoomType(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<RoomType> {
+  return (await findRoomType(db, id, scope)) ?? roomTypeNotFound(id);
 }
 
-export async function listVenueRoomTypes(db: InventoryExecutor, venueId: string, includeInactive = false): Promise<RoomType[]> {
-  await getVenue(db, venueId);
-  return listRoomTypes(db, venueId, includeInactive);
+/** The public read: a room type on sale; another only within the caller's scope. */
+export async function getListedRoomType(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<RoomType> {
+  return (await findListedRoomType(db, id, scope)) ?? roomTypeNotFound(id);
+}
+
+async function lockOrFail(trx: InventoryTrx, id: string, scope: Scope): Promise<RoomType> {
+  return (await lockRoomType(trx, id, scope)) ?? roomTypeNotFound(id);
+}
+
+/** The public list of a catalogue hotel's room types (inactive ones only within the scope). */
+export async function listVenueRoomTypes(
+  db: InventoryExecutor,
+  venueId: string,
+  includeInactive = false,
+  scope: Scope = ALL,
+): Promise<RoomType[]> {
+  await getListedVenue(db, venueId, scope);
+  return listRoomTypes(db, venueId, includeInactive, scope);
 }
 
 async function refuseBelowReserved(
@@ -114,9 +128,15 @@ async function refuseBelowReserved(
  * Changes a room type. A new total quantity or overbooking allowance moves the capacity of every night
  * from the venue's today on, all or none.
  */
-export async function changeRoomType(db: InventoryDb, id: string, changes: RoomTypeChanges, now: Date): Promise<RoomType> {
+export async function changeRoomType(
+  db: InventoryDb,
+  id: string,
+  changes: RoomTypeChanges,
+  now: Date,
+  scope: Scope = ALL,
+): Promise<RoomType> {
   return db.transaction().execute(async (trx) => {
-    const rt = await lockOrFail(trx, id);
+    const rt = await lockOrFail(trx, id, scope);
     await updateRoomType(trx, id, changes, now);
     const total = changes.totalQuantity ?? rt.totalQuantity;
     const allowance = changes.overbookingAllowance ?? rt.overbookingAllowance;
@@ -136,8 +156,8 @@ export async function changeRoomType(db: InventoryDb, id: string, changes: RoomT
   });
 }
 
-export function deactivateRoomType(db: InventoryDb, id: string, now: Date): Promise<RoomType> {
-  return changeRoomType(db, id, { active: false }, now);
+export function deactivateRoomType(db: InventoryDb, id: string, now: Date, scope: Scope = ALL): Promise<RoomType> {
+  return changeRoomType(db, id, { active: false }, now, scope);
 }
 
 export interface CapacityChange {
@@ -154,10 +174,10 @@ export interface CapacityChange {
  * Sets rooms out of order (or closes the room type) on the nights [from, to): capacity becomes
  * total − out_of_order + overbooking allowance (0 when closed), on every night or none.
  */
-export async function changeNightCapacity(db: InventoryDb, id: string, change: CapacityChange): Promise<NightView[]> {
+export async function changeNightCapacity(db: InventoryDb, id: string, change: CapacityChange, scope: Scope = ALL): Promise<NightView[]> {
   requireRange('from', change.from, 'to', change.to, 2 * MAX_STAY_NIGHTS);
   return db.transaction().execute(async (trx) => {
-    const rt = await lockOrFail(trx, id);
+    const rt = await lockOrFail(trx, id, scope);
     if (change.outOfOrder > rt.totalQuantity) {
       throw platformError(
         'VALIDATION_FAILED',
@@ -192,9 +212,15 @@ function rowToView(r: NightRow): NightView {
 }
 
 /** The nights [from, to) of a room type; a night without a row shows its full capacity. */
-export async function roomTypeNights(db: InventoryExecutor, id: string, from: string, to: string): Promise<NightView[]> {
+export async function roomTypeNights(
+  db: InventoryExecutor,
+  id: string,
+  from: string,
+  to: string,
+  scope: Scope = ALL,
+): Promise<NightView[]> {
   requireRange('from', from, 'to', to, 2 * MAX_STAY_NIGHTS);
-  const rt = await getRoomType(db, id);
+  const rt = await getRoomType(db, id, scope);
   const rows = new Map((await readNightRows(db, id, from, to)).map((r) => [r.night, rowToView(r)]));
   const full = rt.totalQuantity + rt.overbookingAllowance;
   return nightsOf(from, to).map(
@@ -202,13 +228,14 @@ export async function roomTypeNights(db: InventoryExecutor, id: string, from: st
   );
 }
 
-export async function getStayRules(db: InventoryExecutor, id: string): Promise<StayRule[]> {
-  await getRoomType(db, id);
+/** The stay rules of a catalogue room type (public: they decide which stays can be booked). */
+export async function getStayRules(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<StayRule[]> {
+  await getListedRoomType(db, id, scope);
   return listStayRules(db, id);
 }
 
 /** Replaces every stay rule of a room type. */
-export async function putStayRules(db: InventoryDb, id: string, rules: readonly StayRule[]): Promise<StayRule[]> {
+export async function putStayRules(db: InventoryDb, id: string, rules: readonly StayRule[], scope: Scope = ALL): Promise<StayRule[]> {
   rules.forEach((r, i) => {
     requireCalendarDate(`rules[${i}].from`, r.from);
     requireCalendarDate(`rules[${i}].to`, r.to);
@@ -218,7 +245,7 @@ export async function putStayRules(db: InventoryDb, id: string, rules: readonly 
     }
   });
   return db.transaction().execute(async (trx) => {
-    await lockOrFail(trx, id);
+    await lockOrFail(trx, id, scope);
     await replaceStayRules(trx, id, rules);
     return listStayRules(trx, id);
   });

@@ -4,6 +4,7 @@
  * CHECK constraints back every rule. Rows are mapped once, here.
  */
 import { sql, type Selectable } from 'kysely';
+import { ALL, owned, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import type { StockItemTable, StockMovementKind } from './retail.tables.js';
 
@@ -67,18 +68,35 @@ export async function insertItem(trx: InventoryTrx, item: NewStockItem, now: Dat
   return row && rowToStockItem(row);
 }
 
-export async function findLiveItem(db: InventoryExecutor, productId: string): Promise<StockItem | undefined> {
-  const row = await db
-    .selectFrom('inventory.stock_item')
-    .selectAll()
-    .where('product_id', '=', productId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
+/** The item's venue column, which every ownership condition on stock names (no venue: no organization's). */
+const ITEM_VENUE = 'inventory.stock_item.venue_id';
+
+function selectLiveItem(db: InventoryExecutor, productId: string, scope: Scope) {
+  return owned(
+    db.selectFrom('inventory.stock_item').selectAll().where('product_id', '=', productId).where('deleted_at', 'is', null),
+    scope,
+    ITEM_VENUE,
+  );
+}
+
+/** The live item of a product, if it is within the caller's scope. */
+export async function findLiveItem(db: InventoryExecutor, productId: string, scope: Scope = ALL): Promise<StockItem | undefined> {
+  const row = await selectLiveItem(db, productId, scope).executeTakeFirst();
   return row && rowToStockItem(row);
 }
 
-export async function listLiveItems(db: InventoryExecutor, filter: { venueId?: string }): Promise<StockItem[]> {
-  let q = db.selectFrom('inventory.stock_item').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('product_id');
+/** The live item of a product within the scope, locked (FOR UPDATE) so the change that follows applies to it. */
+export async function lockLiveItem(trx: InventoryTrx, productId: string, scope: Scope): Promise<StockItem | undefined> {
+  const row = await selectLiveItem(trx, productId, scope).forUpdate().executeTakeFirst();
+  return row && rowToStockItem(row);
+}
+
+export async function listLiveItems(db: InventoryExecutor, filter: { venueId?: string }, scope: Scope = ALL): Promise<StockItem[]> {
+  let q = owned(
+    db.selectFrom('inventory.stock_item').selectAll().where('deleted_at', 'is', null).orderBy('created_at').orderBy('product_id'),
+    scope,
+    ITEM_VENUE,
+  );
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   return (await q.execute()).map(rowToStockItem);
 }

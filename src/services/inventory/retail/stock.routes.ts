@@ -2,8 +2,15 @@
  * /api/v1 retail stock: stock administration (/api/v1/stock) and the order flow's retail holds
  * (POST /api/v1/holds/retail; reading, confirming and releasing a hold is the core's /api/v1/holds/{id}).
  * Every mutation takes an Idempotency-Key header.
+ *
+ * Access: every route declares roles (none is public). `business` sees and changes only the stock of
+ * its organization's shops (narrowed to its `venues`; another's is a 404, as a missing one) and lists
+ * only those; stock without a shop (the /api/inventory items) belongs to no organization: only
+ * `admin` and `service` see it. Retail holds: `service`, `admin`, and `business` on its own stock.
  */
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { scopeOf } from '../../../platform/auth/identity.js';
 import type { App } from '../../../platform/http/app.js';
 import { sendAnswer } from '../../../platform/http/idempotent.js';
 import { scopedKey } from '../../../platform/idempotency/once.js';
@@ -11,6 +18,7 @@ import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
 import { HoldReply, holdToReply } from '../holds/hold.schemas.js';
 import { DEFAULT_HOLD_TTL_SECONDS } from '../holds/hold.service.js';
 import type { InventoryContext } from '../inventory.context.js';
+import { keyScope } from '../inventory.scope.js';
 import {
   CreateStockBody,
   RestockBody,
@@ -35,8 +43,9 @@ import {
   type StockItem,
 } from './stock.service.js';
 
-/** The key of a request on /api/v1 (no principal yet: the gateway's auth will name one). */
-const keyed = (operation: string, key: string | undefined) => scopedKey(`anonymous:${operation}`, key);
+/** The key of a request on /api/v1, in the caller's principal (admin and service: `anonymous`, as before). */
+const keyed = (request: FastifyRequest, operation: string, key: string | undefined) =>
+  scopedKey(keyScope(scopeOf(request.identity), operation), key);
 
 export function stockRoutes(app: App, ctx: InventoryContext): void {
   const tags = ['inventory'];
@@ -66,8 +75,9 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
           { productId: b.product_id, productName: b.product_name, quantity: b.quantity, venueId: b.venue_id },
           {
             render: (item) => ({ status: 201, body: render(item) }),
-            key: keyed('inventory.v1.stock.create', request.headers['idempotency-key']),
+            key: keyed(request, 'inventory.v1.stock.create', request.headers['idempotency-key']),
           },
+          scopeOf(request.identity),
         ),
       );
     },
@@ -84,7 +94,7 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
       },
       config: readers,
     },
-    async (request) => ({ items: (await listStock(ctx.db, { venueId: request.query.venue_id })).map(render) }),
+    async (request) => ({ items: (await listStock(ctx.db, { venueId: request.query.venue_id }, scopeOf(request.identity))).map(render) }),
   );
 
   app.get(
@@ -93,7 +103,7 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
       schema: { tags, summary: 'Read a stock item', params: StockParams, response: replies({ 200: StockItemReply }) },
       config: readers,
     },
-    async (request) => render(await getStock(ctx.db, request.params.product_id)),
+    async (request) => render(await getStock(ctx.db, request.params.product_id, scopeOf(request.identity))),
   );
 
   app.patch(
@@ -116,7 +126,8 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         await reduceStock(
           ctx,
           { productId, quantity: request.body.quantity },
-          { render: ok, key: keyed(`inventory.v1.stock.reduce:${productId}`, request.headers['idempotency-key']) },
+          { render: ok, key: keyed(request, `inventory.v1.stock.reduce:${productId}`, request.headers['idempotency-key']) },
+          scopeOf(request.identity),
         ),
       );
     },
@@ -142,7 +153,8 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         await restockStock(
           ctx,
           { productId, quantity: request.body.quantity },
-          { render: ok, key: keyed(`inventory.v1.stock.restock:${productId}`, request.headers['idempotency-key']) },
+          { render: ok, key: keyed(request, `inventory.v1.stock.restock:${productId}`, request.headers['idempotency-key']) },
+          scopeOf(request.identity),
         ),
       );
     },
@@ -168,7 +180,8 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         await updateStock(
           ctx,
           { productId, productName: request.body.product_name, quantity: request.body.quantity },
-          { render: ok, key: keyed(`inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
+          { render: ok, key: keyed(request, `inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
+          scopeOf(request.identity),
         ),
       );
     },
@@ -190,10 +203,15 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
       const productId = request.params.product_id;
       return sendAnswer(
         reply,
-        await deleteStock(ctx, productId, {
-          render: () => ({ status: 204, body: null }),
-          key: keyed(`inventory.v1.stock.delete:${productId}`, request.headers['idempotency-key']),
-        }),
+        await deleteStock(
+          ctx,
+          productId,
+          {
+            render: () => ({ status: 204, body: null }),
+            key: keyed(request, `inventory.v1.stock.delete:${productId}`, request.headers['idempotency-key']),
+          },
+          scopeOf(request.identity),
+        ),
       );
     },
   );
@@ -211,7 +229,7 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         body: RetailHoldBody,
         response: replies({ 201: HoldReply }),
       },
-      config: { roles: ['service', 'admin'] },
+      config: { roles: ['service', 'business', 'admin'] },
     },
     async (request, reply) => {
       const b = request.body;
@@ -221,7 +239,8 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         await holdStock(
           ctx,
           { productId: b.product_id, quantity: b.quantity, ttlSeconds: b.ttl_seconds ?? DEFAULT_HOLD_TTL_SECONDS },
-          { render: (hold) => ({ status: 201, body: holdToReply(hold) }), key: keyed('inventory.hold.retail', key) },
+          { render: (hold) => ({ status: 201, body: holdToReply(hold) }), key: keyed(request, 'inventory.hold.retail', key) },
+          scopeOf(request.identity),
         ),
       );
     },

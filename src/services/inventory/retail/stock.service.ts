@@ -15,7 +15,9 @@ import type { AppError } from '../../../platform/errors.js';
 import { CommittedRefusal, onceKey, runOnce, type Answer, type Output } from '../../../platform/idempotency/once.js';
 import type { HoldKindHandler } from '../holds/hold.kinds.js';
 import { expireDueHolds, getHold, insertHold, type Hold } from '../holds/hold.service.js';
+import { authError } from '../../../platform/auth/auth.errors.js';
 import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
+import { ALL, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
 import { stockError } from './stock.errors.js';
@@ -31,6 +33,7 @@ import {
   insertMovement,
   insertStockHold,
   listLiveItems,
+  lockLiveItem,
   reserveUnits,
   setItem,
   takeUnits,
@@ -91,6 +94,16 @@ async function takeWithReclaim(
   }
 }
 
+/**
+ * Ownership of a change by product id: the live item must be within the caller's scope (else
+ * STOCK_ITEM_NOT_FOUND, as for a missing one). The row is locked, so the conditional UPDATE that
+ * follows in the same transaction changes that very item. `all` callers skip it (as before).
+ */
+async function requireOwnedItem(trx: InventoryTrx, productId: string, scope: Scope): Promise<void> {
+  if (scope.kind === 'all') return;
+  if ((await lockLiveItem(trx, productId, scope)) === undefined) throw notFound(productId);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Stock administration
 
@@ -102,10 +115,18 @@ export interface NewStock {
   readonly venueId?: string | undefined;
 }
 
-export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Output<StockItem, R>): Promise<Answer<R>> {
+/**
+ * Creates an item, in a shop within the caller's scope (another's is VENUE_NOT_FOUND). An item without
+ * a shop belongs to no organization, so only `all` callers (admin, service) create one: a business
+ * caller is refused with 403 FORBIDDEN (as for a venue in another organization: nothing existing is named).
+ */
+export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Output<StockItem, R>, scope: Scope = ALL): Promise<Answer<R>> {
+  if (scope.kind !== 'all' && input.venueId === undefined) {
+    throw authError('FORBIDDEN', 'Stock without a venue_id belongs to no organization; name one of your shops.');
+  }
   const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity, venue_id: input.venueId };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
-    if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail']);
+    if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail'], scope);
     const item = await insertItem(
       trx,
       {
@@ -132,16 +153,21 @@ export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Outp
   });
 }
 
-export async function getStock(db: InventoryExecutor, productId: string): Promise<StockItem> {
-  const item = await findLiveItem(db, productId);
+/** The live item, or STOCK_ITEM_NOT_FOUND (also when it is outside the caller's scope). */
+export async function getStock(db: InventoryExecutor, productId: string, scope: Scope = ALL): Promise<StockItem> {
+  const item = await findLiveItem(db, productId, scope);
   if (item === undefined) throw notFound(productId);
   return item;
 }
 
-/** Live items, optionally of one shop (which must exist). */
-export async function listStock(db: InventoryExecutor, filter: { venueId?: string | undefined } = {}): Promise<StockItem[]> {
-  if (filter.venueId !== undefined) await getVenue(db, filter.venueId);
-  return listLiveItems(db, filter.venueId !== undefined ? { venueId: filter.venueId } : {});
+/** Live items within the caller's scope, optionally of one shop (which must exist within it). */
+export async function listStock(
+  db: InventoryExecutor,
+  filter: { venueId?: string | undefined } = {},
+  scope: Scope = ALL,
+): Promise<StockItem[]> {
+  if (filter.venueId !== undefined) await getVenue(db, filter.venueId, scope);
+  return listLiveItems(db, filter.venueId !== undefined ? { venueId: filter.venueId } : {}, scope);
 }
 
 /**
@@ -167,9 +193,11 @@ export function reduceStock<R>(
   ctx: InventoryContext,
   input: { productId: string; quantity: number },
   out: Output<StockItem, R>,
+  scope: Scope = ALL,
 ): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
+    await requireOwnedItem(trx, input.productId, scope);
     const taken = await takeWithReclaim(
       ctx,
       trx,
@@ -197,9 +225,11 @@ export function restockStock<R>(
   ctx: InventoryContext,
   input: { productId: string; quantity: number },
   out: Output<StockItem, R>,
+  scope: Scope = ALL,
 ): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
+    await requireOwnedItem(trx, input.productId, scope);
     const item = await addUnits(trx, input.productId, input.quantity, now);
     if (item === undefined) {
       const current = await getStock(trx, input.productId);
@@ -231,6 +261,7 @@ export function updateStock<R>(
   ctx: InventoryContext,
   input: { productId: string } & StockChanges,
   out: Output<StockItem, R>,
+  scope: Scope = ALL,
 ): Promise<Answer<R>> {
   const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity };
   const changes = {
@@ -238,6 +269,7 @@ export function updateStock<R>(
     ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
   };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
+    await requireOwnedItem(trx, input.productId, scope);
     let previousQuantity = 0;
     const taken = await takeWithReclaim(ctx, trx, input.productId, now, async () => {
       const r = await setItem(trx, input.productId, changes, now);
@@ -273,8 +305,14 @@ export function updateStock<R>(
  * Deletes an item: it disappears from every read and its product id is free again. The row stays
  * (deleted_at) because holds and movements refer to it. Refused while holds reserve units of it.
  */
-export function deleteStock<R>(ctx: InventoryContext, productId: string, out: Output<StockItem, R>): Promise<Answer<R>> {
+export function deleteStock<R>(
+  ctx: InventoryContext,
+  productId: string,
+  out: Output<StockItem, R>,
+  scope: Scope = ALL,
+): Promise<Answer<R>> {
   return runOnce(inventoryKeys(ctx), onceKey(out.key, { product_id: productId }), out.render, async (trx, now) => {
+    await requireOwnedItem(trx, productId, scope);
     const taken = await takeWithReclaim(ctx, trx, productId, now, () => deleteItem(trx, productId, now));
     if ('refusedAt' in taken) {
       const item = taken.refusedAt;
@@ -302,10 +340,15 @@ export interface RetailHoldRequest {
   readonly ttlSeconds: number;
 }
 
-export function holdStock<R>(ctx: InventoryContext, input: RetailHoldRequest, out: Output<Hold, R>): Promise<Answer<R>> {
+export function holdStock<R>(
+  ctx: InventoryContext,
+  input: RetailHoldRequest,
+  out: Output<Hold, R>,
+  scope: Scope = ALL,
+): Promise<Answer<R>> {
   const request = { product_id: input.productId, quantity: input.quantity, ttl_seconds: input.ttlSeconds };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
-    const item = await getStock(trx, input.productId);
+    const item = await getStock(trx, input.productId, scope);
     if (item.venueId !== null) await requireSellingVenue(trx, item.venueId, ['retail']);
     const taken = await takeWithReclaim(
       ctx,

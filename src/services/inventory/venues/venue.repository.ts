@@ -1,5 +1,6 @@
 /** SQL for venues. Rows are mapped once, here, so snake_case stays at the edge. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type SqlBool } from 'kysely';
+import { ALL, listedOrOwned, owned, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, VenueTable, VenueType } from '../inventory.tables.js';
 
 export interface Venue {
@@ -62,8 +63,24 @@ export async function insertVenue(db: InventoryExecutor, venue: NewVenue, now: D
   return row && rowToVenue(row);
 }
 
-export async function findVenue(db: InventoryExecutor, id: string): Promise<Venue | undefined> {
-  const row = await db.selectFrom('inventory.venue').selectAll().where('id', '=', id).executeTakeFirst();
+/** The venue column every ownership condition on a venue query names. */
+const VENUE_ID = 'inventory.venue.id';
+const ON_SALE = sql<SqlBool>`inventory.venue.active`;
+
+/** The venue, if it exists within the caller's scope. */
+export async function findVenue(db: InventoryExecutor, id: string, scope: Scope = ALL): Promise<Venue | undefined> {
+  const row = await owned(db.selectFrom('inventory.venue').selectAll().where('id', '=', id), scope, VENUE_ID).executeTakeFirst();
+  return row && rowToVenue(row);
+}
+
+/** The venue as the public catalogue shows it: any active venue, a deactivated one only within the scope. */
+export async function findListedVenue(db: InventoryExecutor, id: string, scope: Scope): Promise<Venue | undefined> {
+  const row = await listedOrOwned(
+    db.selectFrom('inventory.venue').selectAll().where('id', '=', id),
+    scope,
+    VENUE_ID,
+    ON_SALE,
+  ).executeTakeFirst();
   return row && rowToVenue(row);
 }
 
@@ -74,12 +91,16 @@ export interface VenueFilter {
   readonly includeInactive?: boolean;
 }
 
-export async function listVenues(db: InventoryExecutor, filter: VenueFilter): Promise<Venue[]> {
+/**
+ * The public catalogue: active venues, seen by every caller. With `includeInactive`, deactivated venues
+ * too, but only those within the caller's scope.
+ */
+export async function listVenues(db: InventoryExecutor, filter: VenueFilter, scope: Scope = ALL): Promise<Venue[]> {
   let q = db.selectFrom('inventory.venue').selectAll().orderBy('id');
   if (filter.type !== undefined) q = q.where('type', '=', filter.type);
   if (filter.location !== undefined) q = q.where((eb) => eb(eb.fn('lower', ['location']), '=', filter.location!.toLowerCase()));
   if (filter.organizationId !== undefined) q = q.where('organization_id', '=', filter.organizationId);
-  if (filter.includeInactive !== true) q = q.where('active', '=', true);
+  q = filter.includeInactive !== true ? q.where('active', '=', true) : listedOrOwned(q, scope, VENUE_ID, ON_SALE);
   return (await q.execute()).map(rowToVenue);
 }
 
@@ -91,8 +112,15 @@ export interface VenueChanges {
   readonly active?: boolean;
 }
 
-export async function updateVenue(db: InventoryExecutor, id: string, changes: VenueChanges, now: Date): Promise<Venue | undefined> {
-  const row = await db
+/** Changes the venue if it exists within the caller's scope. */
+export async function updateVenue(
+  db: InventoryExecutor,
+  id: string,
+  changes: VenueChanges,
+  now: Date,
+  scope: Scope = ALL,
+): Promise<Venue | undefined> {
+  const update = db
     .updateTable('inventory.venue')
     .set({
       updated_at: now,
@@ -102,8 +130,7 @@ export async function updateVenue(db: InventoryExecutor, id: string, changes: Ve
       ...(changes.currency !== undefined ? { currency: changes.currency } : {}),
       ...(changes.active !== undefined ? { active: changes.active } : {}),
     })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+    .where('id', '=', id);
+  const row = await owned(update, scope, VENUE_ID).returningAll().executeTakeFirst();
   return row && rowToVenue(row);
 }
