@@ -45,7 +45,7 @@ export function caller(ctx: TestContext, token: string | undefined): Caller {
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
         ...(payload === undefined ? {} : { payload: payload as Json }),
       });
-      return { status: res.statusCode, body: res.body === '' ? {} : (res.json() as Json) };
+      return { status: res.statusCode, body: res.body === '' ? {} : res.json<Json>() };
     },
   };
 }
