@@ -10,4 +10,6 @@ export const paymentError = defineErrors({
   REFUND_EXCEEDS_CAPTURED: { status: 400, message: 'The refund is larger than what was captured and not yet refunded.' },
   CURRENCY_NOT_SUPPORTED: { status: 400, message: 'The currency is not an ISO 4217 currency code.' },
   PAYMENT_PROVIDER_UNAVAILABLE: { status: 503, message: 'The payment provider is unavailable; nothing was charged.' },
+  /** A business caller's venues could not be looked up (payment.access.ts). */
+  INVENTORY_SERVICE_UNAVAILABLE: { status: 503, message: 'The inventory service is unavailable.' },
 });

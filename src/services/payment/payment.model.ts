@@ -16,6 +16,8 @@ export interface PaymentIntent {
   readonly amountReceived: number;
   readonly amountRefunded: number;
   readonly bookingId: string | null;
+  /** The venue it pays for: decides which business users may read it. */
+  readonly venueId: string | null;
   readonly description: string | null;
   readonly metadata: Record<string, unknown>;
   readonly card: CardSummary | null;
@@ -41,6 +43,7 @@ export function rowToIntent(r: Selectable<PaymentIntentTable>): PaymentIntent {
     amountReceived: r.amount_received,
     amountRefunded: r.amount_refunded,
     bookingId: r.booking_id,
+    venueId: r.venue_id,
     description: r.description,
     metadata: r.metadata,
     card:

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { CardSummary } from './payment.card.js';
+import { ALL_INTENTS, venueIn, type IntentScope } from './payment.access.js';
 import { rowToIntent, rowToRefund, type PaymentIntent, type Refund } from './payment.model.js';
 import type { IntentStatus } from './payment.states.js';
 import type { PaymentExecutor, PaymentIntentTable, PaymentTrx, RefundTable } from './payment.tables.js';
@@ -31,13 +32,18 @@ export async function insertIntent(trx: PaymentTrx, row: Insertable<PaymentInten
   return rowToIntent(await trx.insertInto('payment.payment_intent').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findIntent(db: PaymentExecutor, id: string): Promise<PaymentIntent | undefined> {
-  const row = await db.selectFrom('payment.payment_intent').selectAll().where('id', '=', id).executeTakeFirst();
+/** The intent, if it is within `scope` (the reads; what moves money is for admin and service, who see all). */
+export async function findIntent(db: PaymentExecutor, id: string, scope: IntentScope = ALL_INTENTS): Promise<PaymentIntent | undefined> {
+  const row = await db.selectFrom('payment.payment_intent').selectAll().where('id', '=', id).where(venueIn(scope)).executeTakeFirst();
   return row && rowToIntent(row);
 }
 
-export async function listIntents(db: PaymentExecutor, filter: { bookingId?: string; limit: number }): Promise<PaymentIntent[]> {
-  let q = db.selectFrom('payment.payment_intent').selectAll();
+export async function listIntents(
+  db: PaymentExecutor,
+  filter: { bookingId?: string; limit: number },
+  scope: IntentScope = ALL_INTENTS,
+): Promise<PaymentIntent[]> {
+  let q = db.selectFrom('payment.payment_intent').selectAll().where(venueIn(scope));
   if (filter.bookingId !== undefined) q = q.where('booking_id', '=', filter.bookingId);
   const rows = await q.orderBy('seq').limit(filter.limit).execute();
   return rows.map(rowToIntent);

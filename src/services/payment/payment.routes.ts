@@ -4,6 +4,7 @@ import type { App } from '../../platform/http/app.js';
 import { headerKeyOf, sendOnce } from '../../platform/http/idempotent.js';
 import { ErrorReply, IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
 import { scopedKey, type Output } from '../../platform/idempotency/once.js';
+import { intentScope } from './payment.access.js';
 import type { PaymentIntent, Refund } from './payment.model.js';
 import {
   AuthorizeBody,
@@ -38,6 +39,8 @@ import {
 const tags = ['payment'];
 /** The booking saga (service) and back-office staff (admin) move money; nobody else. */
 const roles = ['service', 'admin'] as const;
+/** A business user also reads the intents of its organization's venues (payment.access.ts); nobody else reads any. */
+const readers = ['business', 'service', 'admin'] as const;
 
 /** The caller's key, scoped per principal, operation and intent (every caller is anonymous until the gateway names one). */
 const keyOf = (request: FastifyRequest, operation: string) => scopedKey(`anonymous:payment.${operation}`, headerKeyOf(request));
@@ -52,6 +55,9 @@ function refundOutput(request: FastifyRequest, operation: string): Output<Refund
 }
 
 export function paymentRoutes(app: App, ctx: PaymentContext): void {
+  /** Whose intents the caller reads: for a business user, its venues, asked of inventory before the query. */
+  const scopeOf = (request: FastifyRequest) => intentScope(ctx.venues, request.identity);
+
   // capture, cancel and refunds may be sent without a body: it means `{}` (every field is optional).
   // (This scope is the payment service's own, so the hook touches no other service's routes.)
   app.addHook('preValidation', async (request) => {
@@ -75,7 +81,14 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
       return sendOnce(reply, () =>
         createIntent(
           ctx,
-          { amount: b.amount, currency: b.currency, bookingId: b.booking_id, description: b.description, metadata: b.metadata },
+          {
+            amount: b.amount,
+            currency: b.currency,
+            bookingId: b.booking_id,
+            venueId: b.venue_id,
+            description: b.description,
+            metadata: b.metadata,
+          },
           intentOutput(request, 'create', 201),
         ),
       );
@@ -87,24 +100,26 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     {
       schema: {
         tags,
-        summary: 'List payment intents, oldest first (of one booking with booking_id)',
+        summary: 'List payment intents, oldest first (of one booking with booking_id; a business user: its venues’ only)',
         querystring: ListQuery,
         response: replies({ 200: IntentList }),
       },
-      config: { roles },
+      config: { roles: readers },
     },
-    async (request) => ({
-      intents: (await findIntents(ctx, { bookingId: request.query.booking_id, limit: request.query.limit ?? 100 })).map(intentToReply),
-    }),
+    async (request) => {
+      const scope = await scopeOf(request);
+      const intents = await findIntents(ctx, { bookingId: request.query.booking_id, limit: request.query.limit ?? 100 }, scope);
+      return { intents: intents.map(intentToReply) };
+    },
   );
 
   app.get(
     '/api/v1/payments/intents/:intent_id',
     {
       schema: { tags, summary: 'Read a payment intent', params: IntentParams, response: replies({ 200: IntentReply }) },
-      config: { roles },
+      config: { roles: readers },
     },
-    async (request) => intentToReply(await getIntent(ctx, request.params.intent_id)),
+    async (request) => intentToReply(await getIntent(ctx, request.params.intent_id, await scopeOf(request))),
   );
 
   app.post(
@@ -191,9 +206,9 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     '/api/v1/payments/intents/:intent_id/refunds',
     {
       schema: { tags, summary: 'The refunds of an intent, oldest first', params: IntentParams, response: replies({ 200: RefundList }) },
-      config: { roles },
+      config: { roles: readers },
     },
-    async (request) => ({ refunds: (await getRefunds(ctx, request.params.intent_id)).map(refundToReply) }),
+    async (request) => ({ refunds: (await getRefunds(ctx, request.params.intent_id, await scopeOf(request))).map(refundToReply) }),
   );
 
   app.get(
@@ -205,10 +220,10 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
         params: IntentParams,
         response: replies({ 200: LedgerReply }),
       },
-      config: { roles },
+      config: { roles: readers },
     },
     async (request) => {
-      const l = await getLedger(ctx, request.params.intent_id);
+      const l = await getLedger(ctx, request.params.intent_id, await scopeOf(request));
       return ledgerToReply(l.intent, l.entries, l.totals, l.balanced);
     },
   );

@@ -80,6 +80,7 @@ export function intentToReply(i: PaymentIntent): IntentReply {
     amount_received: i.amountReceived,
     amount_refunded: i.amountRefunded,
     booking_id: i.bookingId,
+    venue_id: i.venueId,
     description: i.description,
     metadata: i.metadata,
     payment_method: i.card && {

@@ -7,6 +7,8 @@ import type { Kysely } from 'kysely';
 import type { ServiceDeps, ServiceModule } from '../../platform/http/app.js';
 import * as createPayments from './migrations/2026_11_25_170000_create_payments.js';
 import * as createProviderAttempts from './migrations/2026_12_01_090000_create_provider_attempts.js';
+import * as addIntentVenue from './migrations/2026_12_07_160000_add_intent_venue.js';
+import { InventoryClient } from './clients/inventory.client.js';
 import { paymentJobs } from './payment.jobs.js';
 import { paymentRoutes } from './payment.routes.js';
 import type { PaymentContext } from './payment.service.js';
@@ -31,6 +33,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
       migrations: {
         '2026_11_25_170000_create_payments': createPayments,
         '2026_12_01_090000_create_provider_attempts': createProviderAttempts,
+        '2026_12_07_160000_add_intent_venue': addIntentVenue,
       },
     },
     register: async (app, deps) => {
@@ -44,6 +47,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
       }
       const ctx: PaymentContext = {
         db: deps.database.db as PaymentDb,
+        venues: new InventoryClient({ baseUrl: () => deps.serviceUrl('inventory'), authorization: deps.serviceAuthorization }),
         clock: deps.clock,
         provider,
         idempotencyTtlMs: deps.idempotencyTtlMs,

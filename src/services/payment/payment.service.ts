@@ -32,7 +32,9 @@ import {
   type Output,
 } from '../../platform/idempotency/once.js';
 import { runOnceAroundCall, type AroundCall, type Recorded } from '../../platform/idempotency/once-around-call.js';
+import type { VenueDirectory } from './clients/inventory.client.js';
 import { listLedger, totalsOf } from './ledger.repository.js';
+import type { IntentScope } from './payment.access.js';
 import { cardFingerprintPart, summarizeCard, type CardDetails } from './payment.card.js';
 import { paymentError } from './payment.errors.js';
 import {
@@ -62,6 +64,8 @@ import type { PaymentProvider, ProviderOperation, ProviderOutcome } from './prov
 
 export interface PaymentContext {
   readonly db: PaymentDb;
+  /** Which venues an organization has (the inventory service): whose intents a business user reads. */
+  readonly venues: VenueDirectory;
   readonly clock: Clock;
   readonly provider: PaymentProvider;
   readonly idempotencyTtlMs: number;
@@ -214,6 +218,7 @@ export interface CreateIntentInput {
   readonly amount: number;
   readonly currency: string;
   readonly bookingId?: string;
+  readonly venueId?: string;
   readonly description?: string;
   readonly metadata?: Record<string, unknown>;
 }
@@ -229,6 +234,7 @@ export async function createIntent<R>(ctx: PaymentContext, input: CreateIntentIn
       amount: input.amount,
       currency: input.currency,
       booking_id: input.bookingId ?? null,
+      venue_id: input.venueId ?? null,
       description: input.description ?? null,
       metadata: JSON.stringify(input.metadata ?? {}),
       provider: ctx.provider.name,
@@ -238,14 +244,19 @@ export async function createIntent<R>(ctx: PaymentContext, input: CreateIntentIn
   });
 }
 
-export async function getIntent(ctx: PaymentContext, id: string): Promise<PaymentIntent> {
-  const intent = await findIntent(ctx.db, id);
+/** The intent, if it is within the caller's scope (another organization's is not found, like a missing one). */
+export async function getIntent(ctx: PaymentContext, id: string, scope: IntentScope): Promise<PaymentIntent> {
+  const intent = await findIntent(ctx.db, id, scope);
   if (intent === undefined) throw notFound(id);
   return intent;
 }
 
-export async function findIntents(ctx: PaymentContext, filter: { bookingId?: string; limit: number }): Promise<PaymentIntent[]> {
-  return listIntents(ctx.db, filter);
+export async function findIntents(
+  ctx: PaymentContext,
+  filter: { bookingId?: string; limit: number },
+  scope: IntentScope,
+): Promise<PaymentIntent[]> {
+  return listIntents(ctx.db, filter, scope);
 }
 
 /**
@@ -483,8 +494,8 @@ export async function refundIntent<R>(
   );
 }
 
-export async function getRefunds(ctx: PaymentContext, id: string): Promise<Refund[]> {
-  if ((await findIntent(ctx.db, id)) === undefined) throw notFound(id);
+export async function getRefunds(ctx: PaymentContext, id: string, scope: IntentScope): Promise<Refund[]> {
+  if ((await findIntent(ctx.db, id, scope)) === undefined) throw notFound(id);
   return listRefunds(ctx.db, id);
 }
 
@@ -496,12 +507,12 @@ export interface Ledger {
   readonly balanced: boolean;
 }
 
-export async function getLedger(ctx: PaymentContext, id: string): Promise<Ledger> {
+export async function getLedger(ctx: PaymentContext, id: string, scope: IntentScope): Promise<Ledger> {
   return ctx.db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
-      const intent = await findIntent(trx, id);
+      const intent = await findIntent(trx, id, scope);
       if (intent === undefined) throw notFound(id);
       const entries = await listLedger(trx, id);
       const refunds = await listRefunds(trx, id);

@@ -14,6 +14,8 @@ export interface PaymentIntentTable {
   amount_received: ColumnType<number, number | undefined, number>;
   amount_refunded: ColumnType<number, number | undefined, number>;
   booking_id: string | null;
+  /** The venue the intent pays for (null: none named, or created before venues were recorded). */
+  venue_id: string | null;
   description: string | null;
   metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
   card_brand: CardBrand | null;

@@ -5,7 +5,19 @@
  * two as well.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Identity } from '../../platform/auth/identity.js';
 import type { Answer, Output } from './pricing.context.js';
+
+/**
+ * Whose keys an Idempotency-Key lives among. A business user's (or a guest's) are its own: another
+ * organization sending the same key must never be answered with this one's stored result. Admin and
+ * service callers see every venue, so they keep the one space keys had before access control
+ * (`anonymous`): a retry that straddles an upgrade still finds its key.
+ */
+function principalOf(identity: Identity | null): string {
+  if (identity === null || identity.role === 'admin' || identity.role === 'service') return 'anonymous';
+  return `${identity.role}:${identity.org ?? ''}:${identity.sub}`;
+}
 
 /** How a route wants its use-case's answer: rendered, with `status`, once per Idempotency-Key. */
 export function output<T, B>(request: FastifyRequest, operation: string, status: number, render: (value: T) => B): Output<T, B> {
@@ -18,8 +30,7 @@ export function output<T, B>(request: FastifyRequest, operation: string, status:
       key === undefined || key === ''
         ? undefined
         : {
-            // Scoped per principal and operation (auth arrives with the gateway; until then every caller is anonymous).
-            scope: `anonymous:pricing.${operation}`,
+            scope: `${principalOf(request.identity)}:pricing.${operation}`,
             key,
             request: { method: request.method, url: request.url.split('?')[0], body: request.body ?? null },
           },

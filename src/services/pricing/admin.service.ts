@@ -10,6 +10,7 @@
  * `kind` clears the fields of the old kind that the update does not name.
  */
 import type { AppError } from '../../platform/errors.js';
+import type { VenueScope } from './pricing.access.js';
 import { pricingError } from './pricing.errors.js';
 import type { RatePlan } from './pricing.model.js';
 import type { PricingExecutor } from './pricing.tables.js';
@@ -32,10 +33,18 @@ export function normalizeCode(code: string): string {
   return code.trim().toUpperCase();
 }
 
-/** A rule's rate plan must exist and belong to the rule's venue. */
-export async function requireScope(db: PricingExecutor, venueId: string, ratePlanId: string | null): Promise<RatePlan | undefined> {
+/**
+ * A rule's rate plan must exist and belong to the rule's venue. It is looked up within the caller's
+ * scope: another organization's plan is not found (its venue is not told).
+ */
+export async function requireScope(
+  db: PricingExecutor,
+  venueId: string,
+  ratePlanId: string | null,
+  scope: VenueScope,
+): Promise<RatePlan | undefined> {
   if (ratePlanId === null) return undefined;
-  const plan = await findRatePlan(db, ratePlanId);
+  const plan = await findRatePlan(db, ratePlanId, false, scope);
   if (plan === undefined)
     throw pricingError('RATE_PLAN_NOT_FOUND', `Rate plan ${ratePlanId} does not exist.`, { rate_plan_id: ratePlanId });
   if (plan.venueId !== venueId) {

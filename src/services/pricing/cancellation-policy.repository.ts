@@ -1,5 +1,6 @@
 /** SQL of cancellation policies: one per venue (rate_plan_id null) and at most one per rate plan. */
 import type { Insertable, Updateable } from 'kysely';
+import { ALL_VENUES, venueIn, type VenueScope } from './pricing.access.js';
 import { rowToCancellationPolicy, type CancellationPolicy } from './pricing.model.js';
 import type { CancellationPolicyTable, PricingExecutor, PricingTrx } from './pricing.tables.js';
 
@@ -7,15 +8,24 @@ export async function insertPolicy(trx: PricingTrx, row: Insertable<Cancellation
   return rowToCancellationPolicy(await trx.insertInto('pricing.cancellation_policy').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findPolicy(db: PricingExecutor, id: string, lock = false): Promise<CancellationPolicy | undefined> {
-  let q = db.selectFrom('pricing.cancellation_policy').selectAll().where('id', '=', id);
+export async function findPolicy(
+  db: PricingExecutor,
+  id: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<CancellationPolicy | undefined> {
+  let q = db.selectFrom('pricing.cancellation_policy').selectAll().where('id', '=', id).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToCancellationPolicy(row);
 }
 
-export async function listPolicies(db: PricingExecutor, filter: { venueId?: string | undefined }): Promise<CancellationPolicy[]> {
-  let q = db.selectFrom('pricing.cancellation_policy').selectAll();
+export async function listPolicies(
+  db: PricingExecutor,
+  filter: { venueId?: string | undefined },
+  scope: VenueScope = ALL_VENUES,
+): Promise<CancellationPolicy[]> {
+  let q = db.selectFrom('pricing.cancellation_policy').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   const rows = await q
     .orderBy('venue_id')
@@ -50,6 +60,8 @@ export async function updatePolicy(
   return row && rowToCancellationPolicy(row);
 }
 
-export async function deletePolicy(trx: PricingTrx, id: string): Promise<boolean> {
-  return (await trx.deleteFrom('pricing.cancellation_policy').where('id', '=', id).returning('id').execute()).length > 0;
+export async function deletePolicy(trx: PricingTrx, id: string, scope: VenueScope = ALL_VENUES): Promise<boolean> {
+  return (
+    (await trx.deleteFrom('pricing.cancellation_policy').where('id', '=', id).where(venueIn(scope)).returning('id').execute()).length > 0
+  );
 }

@@ -6,10 +6,13 @@
 import type { Clock } from '../../platform/clock.js';
 import type { AppError } from '../../platform/errors.js';
 import { runOnce, type Answer as OnceAnswer, type OnceKey } from '../../platform/idempotency/once.js';
+import type { VenueDirectory } from './clients/inventory.client.js';
 import type { PricingDb, PricingTrx } from './pricing.tables.js';
 
 export interface PricingContext {
   readonly db: PricingDb;
+  /** Which venues an organization has (the inventory service): what a business caller may administer. */
+  readonly venues: VenueDirectory;
   readonly clock: Clock;
   readonly idempotencyTtlMs: number;
 }

@@ -27,5 +27,9 @@ export const pricingError = defineErrors({
   PROMO_EXPIRED: { status: 400, message: 'The promo code has expired.' },
   PROMO_NOT_APPLICABLE: { status: 400, message: 'The promo code does not apply to this request.' },
   PROMO_EXHAUSTED: { status: 409, message: 'The promo code has no uses left.' },
+  /** A venue the caller does not have (to a business: another organization's venue is not found, like a missing one). */
+  VENUE_NOT_FOUND: { status: 404, message: 'The venue does not exist.' },
+  /** A business caller's venues could not be looked up (pricing.access.ts). */
+  INVENTORY_SERVICE_UNAVAILABLE: { status: 503, message: 'The inventory service is unavailable.' },
   PROMO_REDEMPTION_RELEASED: { status: 409, message: 'The promo code was released for this booking; it cannot be redeemed again.' },
 });

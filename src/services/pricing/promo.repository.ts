@@ -4,6 +4,7 @@
  * the redemption row (UNIQUE (code, booking_id)), backed by CHECK (uses <= max_uses).
  */
 import type { Insertable, Updateable } from 'kysely';
+import { ALL_VENUES, venueIn, type VenueScope } from './pricing.access.js';
 import { rowToPromoCode, type PromoCode } from './pricing.model.js';
 import type { PricingExecutor, PricingTrx, PromoCodeTable } from './pricing.tables.js';
 
@@ -19,15 +20,25 @@ export async function insertPromoCode(trx: PricingTrx, row: Insertable<PromoCode
   return rowToPromoCode(await trx.insertInto('pricing.promo_code').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findPromoCode(db: PricingExecutor, code: string, lock = false): Promise<PromoCode | undefined> {
-  let q = db.selectFrom('pricing.promo_code').selectAll().where('code', '=', code);
+/** The code if it is within `scope`: a narrowed scope never sees a platform-wide code (null venue). */
+export async function findPromoCode(
+  db: PricingExecutor,
+  code: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<PromoCode | undefined> {
+  let q = db.selectFrom('pricing.promo_code').selectAll().where('code', '=', code).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToPromoCode(row);
 }
 
-export async function listPromoCodes(db: PricingExecutor, filter: { venueId?: string | undefined }): Promise<PromoCode[]> {
-  let q = db.selectFrom('pricing.promo_code').selectAll();
+export async function listPromoCodes(
+  db: PricingExecutor,
+  filter: { venueId?: string | undefined },
+  scope: VenueScope = ALL_VENUES,
+): Promise<PromoCode[]> {
+  let q = db.selectFrom('pricing.promo_code').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   return (await q.orderBy('code').execute()).map(rowToPromoCode);
 }

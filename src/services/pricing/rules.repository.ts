@@ -1,5 +1,6 @@
 /** SQL of rate plans and the rules that price nights: date-range overrides, weekday rules, length-of-stay discounts. */
 import type { Insertable, Updateable } from 'kysely';
+import { ALL_VENUES, venueIn, type VenueScope } from './pricing.access.js';
 import {
   rowToLosDiscount,
   rowToOverride,
@@ -31,23 +32,39 @@ export async function insertRatePlan(trx: PricingTrx, row: Insertable<RatePlanTa
   return rowToRatePlan(await trx.insertInto('pricing.rate_plan').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findRatePlan(db: PricingExecutor, id: string, lock = false): Promise<RatePlan | undefined> {
-  let q = db.selectFrom('pricing.rate_plan').selectAll().where('id', '=', id);
+/** The RatePlan if it is within `scope` (another organization's is not found). */
+export async function findRatePlan(
+  db: PricingExecutor,
+  id: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<RatePlan | undefined> {
+  let q = db.selectFrom('pricing.rate_plan').selectAll().where('id', '=', id).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToRatePlan(row);
 }
 
-export async function findRatePlanByRoomType(db: PricingExecutor, roomTypeId: string): Promise<RatePlan | undefined> {
-  const row = await db.selectFrom('pricing.rate_plan').selectAll().where('room_type_id', '=', roomTypeId).executeTakeFirst();
+export async function findRatePlanByRoomType(
+  db: PricingExecutor,
+  roomTypeId: string,
+  scope: VenueScope = ALL_VENUES,
+): Promise<RatePlan | undefined> {
+  const row = await db
+    .selectFrom('pricing.rate_plan')
+    .selectAll()
+    .where('room_type_id', '=', roomTypeId)
+    .where(venueIn(scope))
+    .executeTakeFirst();
   return row && rowToRatePlan(row);
 }
 
 export async function listRatePlans(
   db: PricingExecutor,
   filter: { venueId?: string | undefined; roomTypeId?: string | undefined },
+  scope: VenueScope = ALL_VENUES,
 ): Promise<RatePlan[]> {
-  let q = db.selectFrom('pricing.rate_plan').selectAll();
+  let q = db.selectFrom('pricing.rate_plan').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   if (filter.roomTypeId !== undefined) q = q.where('room_type_id', '=', filter.roomTypeId);
   const rows = await q.orderBy('venue_id').orderBy('room_type_id').execute();
@@ -59,8 +76,8 @@ export async function updateRatePlan(trx: PricingTrx, id: string, changes: Updat
   return row && rowToRatePlan(row);
 }
 
-export async function deleteRatePlan(trx: PricingTrx, id: string): Promise<boolean> {
-  const rows = await trx.deleteFrom('pricing.rate_plan').where('id', '=', id).returning('id').execute();
+export async function deleteRatePlan(trx: PricingTrx, id: string, scope: VenueScope = ALL_VENUES): Promise<boolean> {
+  const rows = await trx.deleteFrom('pricing.rate_plan').where('id', '=', id).where(venueIn(scope)).returning('id').execute();
   return rows.length > 0;
 }
 
@@ -70,15 +87,21 @@ export async function insertOverride(trx: PricingTrx, row: Insertable<RateOverri
   return rowToOverride(await trx.insertInto('pricing.rate_override').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findOverride(db: PricingExecutor, id: string, lock = false): Promise<RateOverride | undefined> {
-  let q = db.selectFrom('pricing.rate_override').selectAll().where('id', '=', id);
+/** The Override if it is within `scope` (another organization's is not found). */
+export async function findOverride(
+  db: PricingExecutor,
+  id: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<RateOverride | undefined> {
+  let q = db.selectFrom('pricing.rate_override').selectAll().where('id', '=', id).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToOverride(row);
 }
 
-export async function listOverrides(db: PricingExecutor, filter: ScopeFilter): Promise<RateOverride[]> {
-  let q = db.selectFrom('pricing.rate_override').selectAll();
+export async function listOverrides(db: PricingExecutor, filter: ScopeFilter, scope: VenueScope = ALL_VENUES): Promise<RateOverride[]> {
+  let q = db.selectFrom('pricing.rate_override').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   if (filter.ratePlanId !== undefined) q = q.where('rate_plan_id', '=', filter.ratePlanId);
   const rows = await q.orderBy('venue_id').orderBy('starts_on').orderBy('id').execute();
@@ -134,8 +157,8 @@ export async function updateOverride(
   return row && rowToOverride(row);
 }
 
-export async function deleteOverride(trx: PricingTrx, id: string): Promise<boolean> {
-  return (await trx.deleteFrom('pricing.rate_override').where('id', '=', id).returning('id').execute()).length > 0;
+export async function deleteOverride(trx: PricingTrx, id: string, scope: VenueScope = ALL_VENUES): Promise<boolean> {
+  return (await trx.deleteFrom('pricing.rate_override').where('id', '=', id).where(venueIn(scope)).returning('id').execute()).length > 0;
 }
 
 // ---------------------------------------------------------------- weekday rules
@@ -144,15 +167,21 @@ export async function insertWeekdayRule(trx: PricingTrx, row: Insertable<Weekday
   return rowToWeekdayRule(await trx.insertInto('pricing.weekday_rule').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findWeekdayRule(db: PricingExecutor, id: string, lock = false): Promise<WeekdayRule | undefined> {
-  let q = db.selectFrom('pricing.weekday_rule').selectAll().where('id', '=', id);
+/** The WeekdayRule if it is within `scope` (another organization's is not found). */
+export async function findWeekdayRule(
+  db: PricingExecutor,
+  id: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<WeekdayRule | undefined> {
+  let q = db.selectFrom('pricing.weekday_rule').selectAll().where('id', '=', id).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToWeekdayRule(row);
 }
 
-export async function listWeekdayRules(db: PricingExecutor, filter: ScopeFilter): Promise<WeekdayRule[]> {
-  let q = db.selectFrom('pricing.weekday_rule').selectAll();
+export async function listWeekdayRules(db: PricingExecutor, filter: ScopeFilter, scope: VenueScope = ALL_VENUES): Promise<WeekdayRule[]> {
+  let q = db.selectFrom('pricing.weekday_rule').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   if (filter.ratePlanId !== undefined) q = q.where('rate_plan_id', '=', filter.ratePlanId);
   const rows = await q.orderBy('venue_id').orderBy('created_at').orderBy('id').execute();
@@ -183,8 +212,8 @@ export async function updateWeekdayRule(
   return row && rowToWeekdayRule(row);
 }
 
-export async function deleteWeekdayRule(trx: PricingTrx, id: string): Promise<boolean> {
-  return (await trx.deleteFrom('pricing.weekday_rule').where('id', '=', id).returning('id').execute()).length > 0;
+export async function deleteWeekdayRule(trx: PricingTrx, id: string, scope: VenueScope = ALL_VENUES): Promise<boolean> {
+  return (await trx.deleteFrom('pricing.weekday_rule').where('id', '=', id).where(venueIn(scope)).returning('id').execute()).length > 0;
 }
 
 // ---------------------------------------------------------------- length-of-stay discounts
@@ -193,15 +222,21 @@ export async function insertLosDiscount(trx: PricingTrx, row: Insertable<LosDisc
   return rowToLosDiscount(await trx.insertInto('pricing.los_discount').values(row).returningAll().executeTakeFirstOrThrow());
 }
 
-export async function findLosDiscount(db: PricingExecutor, id: string, lock = false): Promise<LosDiscount | undefined> {
-  let q = db.selectFrom('pricing.los_discount').selectAll().where('id', '=', id);
+/** The LosDiscount if it is within `scope` (another organization's is not found). */
+export async function findLosDiscount(
+  db: PricingExecutor,
+  id: string,
+  lock = false,
+  scope: VenueScope = ALL_VENUES,
+): Promise<LosDiscount | undefined> {
+  let q = db.selectFrom('pricing.los_discount').selectAll().where('id', '=', id).where(venueIn(scope));
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
   return row && rowToLosDiscount(row);
 }
 
-export async function listLosDiscounts(db: PricingExecutor, filter: ScopeFilter): Promise<LosDiscount[]> {
-  let q = db.selectFrom('pricing.los_discount').selectAll();
+export async function listLosDiscounts(db: PricingExecutor, filter: ScopeFilter, scope: VenueScope = ALL_VENUES): Promise<LosDiscount[]> {
+  let q = db.selectFrom('pricing.los_discount').selectAll().where(venueIn(scope));
   if (filter.venueId !== undefined) q = q.where('venue_id', '=', filter.venueId);
   if (filter.ratePlanId !== undefined) q = q.where('rate_plan_id', '=', filter.ratePlanId);
   const rows = await q.orderBy('venue_id').orderBy('min_nights').orderBy('id').execute();
@@ -232,6 +267,6 @@ export async function updateLosDiscount(
   return row && rowToLosDiscount(row);
 }
 
-export async function deleteLosDiscount(trx: PricingTrx, id: string): Promise<boolean> {
-  return (await trx.deleteFrom('pricing.los_discount').where('id', '=', id).returning('id').execute()).length > 0;
+export async function deleteLosDiscount(trx: PricingTrx, id: string, scope: VenueScope = ALL_VENUES): Promise<boolean> {
+  return (await trx.deleteFrom('pricing.los_discount').where('id', '=', id).where(venueIn(scope)).returning('id').execute()).length > 0;
 }

@@ -38,6 +38,7 @@ describe('creating an intent', () => {
       amount_received: 0,
       amount_refunded: 0,
       booking_id: 'bk-1',
+      venue_id: null,
       description: 'Two nights',
       metadata: { room: '101' },
       payment_method: null,

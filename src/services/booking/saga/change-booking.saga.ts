@@ -278,6 +278,7 @@ const intentCreated: ChangeStepDef = {
         amount: run.data.new_amount!,
         currency: current.price.currency,
         booking_id: run.bookingId,
+        venue_id: current.venue.id,
         description: `Booking ${current.reference} (changed)`,
       },
       callKey(run, 'intent'),

@@ -232,6 +232,8 @@ const intentCreated: CreateStepDef = {
         amount: booking.price.total ?? 0,
         currency: booking.price.currency,
         booking_id: run.bookingId,
+        // So that the venue's organization may read what its guests paid (payment reads are scoped by venue).
+        venue_id: booking.venue.id,
         description: `Booking ${booking.reference}`,
       },
       `booking:${run.bookingId}:intent`,

@@ -24,9 +24,14 @@ export const cancellationPolicies = crudResource({
       noShowFee: feeFromBody(b.no_show_fee),
       currency: orNull(b.currency),
     }),
+    venueOf: (i) => i.venueId,
     run: createPolicy,
   },
-  list: { summary: 'List cancellation policies', query: VenueQuery, run: (db, q) => listPolicies(db, { venueId: q.venue_id }) },
+  list: {
+    summary: 'List cancellation policies',
+    query: VenueQuery,
+    run: (db, q, scope) => listPolicies(db, { venueId: q.venue_id }, scope),
+  },
   read: { summary: 'Read a cancellation policy', run: getPolicy },
   update: {
     summary: 'Change a cancellation policy',

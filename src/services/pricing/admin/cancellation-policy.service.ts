@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalid, merge, planGone, requireScope, type Fields } from '../admin.service.js';
 import { deletePolicy, findPolicy, insertPolicy, updatePolicy } from '../cancellation-policy.repository.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { CancellationPolicy, Fee, RatePlan } from '../pricing.model.js';
@@ -52,9 +53,14 @@ function policyRow(p: PolicyInput) {
   };
 }
 
-export function createPolicy<B>(ctx: PricingContext, input: PolicyInput, out: Output<CancellationPolicy, B>): Promise<Answer<B>> {
+export function createPolicy<B>(
+  ctx: PricingContext,
+  input: PolicyInput,
+  out: Output<CancellationPolicy, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const plan = await requireScope(trx, input.venueId, input.ratePlanId);
+    const plan = await requireScope(trx, input.venueId, input.ratePlanId, scope);
     checkPolicy(input, plan);
     const exists = () =>
       pricingError(
@@ -79,8 +85,8 @@ export function createPolicy<B>(ctx: PricingContext, input: PolicyInput, out: Ou
   });
 }
 
-export async function getPolicy(db: PricingExecutor, id: string): Promise<CancellationPolicy> {
-  const p = await findPolicy(db, id);
+export async function getPolicy(db: PricingExecutor, id: string, scope: VenueScope): Promise<CancellationPolicy> {
+  const p = await findPolicy(db, id, false, scope);
   if (p === undefined) throw notFound(id);
   return p;
 }
@@ -90,21 +96,22 @@ export function patchPolicy<B>(
   id: string,
   patch: PolicyPatch,
   out: Output<CancellationPolicy, B>,
+  scope: VenueScope,
 ): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findPolicy(trx, id, true);
+    const current = await findPolicy(trx, id, true, scope);
     if (current === undefined) throw notFound(id);
     let next = merge<PolicyInput>(current, patch);
     // Dropping the last fixed fee drops the currency with it, unless the patch names one.
     if (patch.currency === undefined && next.lateFee.kind !== 'fixed' && next.noShowFee.kind !== 'fixed')
       next = { ...next, currency: null };
-    checkPolicy(next, await requireScope(trx, next.venueId, next.ratePlanId));
+    checkPolicy(next, await requireScope(trx, next.venueId, next.ratePlanId, scope));
     return (await updatePolicy(trx, id, { ...policyRow(next), updated_at: now }))!;
   });
 }
 
-export function removePolicy<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removePolicy<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deletePolicy(trx, id))) throw notFound(id);
+    if (!(await deletePolicy(trx, id, scope))) throw notFound(id);
   });
 }

@@ -12,7 +12,13 @@
  *   DELETE <path>/:<key>   delete   204   pricing.<operation>.delete:<key>
  *
  * in that order, tagged `pricing`, with the error replies of `replies()`. Writes are for `business`
- * and `admin`; reads also for `service`.
+ * and `admin`; reads also for `service`. Never for guests.
+ *
+ * Ownership (pricing.access.ts): every route first works out the caller's venues (a `business` user's
+ * organization's, from the inventory service, before any transaction opens) and hands that scope to
+ * the use-case, whose queries filter by it in SQL: another organization's object is not found (404),
+ * lists hold only the caller's. A create (or a PUT, or a patch that moves a promo code) naming a venue
+ * outside the scope is VENUE_NOT_FOUND before anything runs.
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyRequest, FastifySchema, RawRequestDefaultExpression, RawServerDefault, RouteGenericInterface } from 'fastify';
@@ -21,6 +27,7 @@ import type { App } from '../../../platform/http/app.js';
 import type { Role } from '../../../platform/http/roles.js';
 import { IdempotencyHeaders, replies } from '../../../platform/http/schemas.js';
 import { output, send } from '../admin.routes.js';
+import { requireVenue, venueScope, type VenueScope } from '../pricing.access.js';
 import { CodeParams, IdParams, VenueParams } from '../admin.schemas.js';
 import type { Answer, Output, PricingContext } from '../pricing.context.js';
 import type { PricingExecutor } from '../pricing.tables.js';
@@ -77,34 +84,39 @@ export interface CrudResource<T, R extends TSchema, P extends TSchema, Q extends
     readonly summary: string;
     readonly body: C;
     readonly input: (body: BodyOf<C>) => I;
-    readonly run: (ctx: PricingContext, input: I, out: Output<T, Static<R>>) => Promise<Answer<Static<R>>>;
+    /** The venue the new object belongs to (null: platform-wide), checked against the caller's scope. */
+    readonly venueOf: (input: I) => string | null;
+    readonly run: (ctx: PricingContext, input: I, out: Output<T, Static<R>>, scope: VenueScope) => Promise<Answer<Static<R>>>;
   };
   /** PUT on an item: set or replace it whole (the item's key is part of the input). */
   readonly put?: {
     readonly summary: string;
     readonly body: C;
     readonly input: (body: BodyOf<C>, key: string) => I;
-    readonly run: (ctx: PricingContext, input: I, out: Output<T, Static<R>>) => Promise<Answer<Static<R>>>;
+    readonly venueOf: (input: I) => string | null;
+    readonly run: (ctx: PricingContext, input: I, out: Output<T, Static<R>>, scope: VenueScope) => Promise<Answer<Static<R>>>;
   };
   /** GET on the collection, with filters or without. */
   readonly list:
     | {
         readonly summary: string;
         readonly query: Q;
-        readonly run: (db: PricingExecutor, query: QueryOf<Q>) => Promise<readonly T[]>;
+        readonly run: (db: PricingExecutor, query: QueryOf<Q>, scope: VenueScope) => Promise<readonly T[]>;
       }
-    | { readonly summary: string; readonly run: (db: PricingExecutor) => Promise<readonly T[]> };
-  readonly read: { readonly summary: string; readonly run: (db: PricingExecutor, key: string) => Promise<T> };
+    | { readonly summary: string; readonly run: (db: PricingExecutor, scope: VenueScope) => Promise<readonly T[]> };
+  readonly read: { readonly summary: string; readonly run: (db: PricingExecutor, key: string, scope: VenueScope) => Promise<T> };
   readonly update?: {
     readonly summary: string;
     readonly body: U;
     /** Return an `EveryField<…Patch>`, so that a field the mapper forgets is a compile error. */
     readonly patch: (body: BodyOf<U>) => X;
-    readonly run: (ctx: PricingContext, key: string, patch: X, out: Output<T, Static<R>>) => Promise<Answer<Static<R>>>;
+    /** A patch that moves the object to another venue names it (undefined: it stays where it is). */
+    readonly venueOf?: (patch: X) => string | null | undefined;
+    readonly run: (ctx: PricingContext, key: string, patch: X, out: Output<T, Static<R>>, scope: VenueScope) => Promise<Answer<Static<R>>>;
   };
   readonly remove: {
     readonly summary: string;
-    readonly run: (ctx: PricingContext, key: string, out: Output<void, null>) => Promise<Answer<null>>;
+    readonly run: (ctx: PricingContext, key: string, out: Output<void, null>, scope: VenueScope) => Promise<Answer<null>>;
   };
 }
 
@@ -131,6 +143,14 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
   // descriptor's `toReply: (value: T) => Static<R>` is what ties each reply to its schema.
   const ok = (status: 200 | 201, schema: TSchema): Record<number, TSchema> => replies({ [status]: schema });
   const render = r.toReply;
+  /** The caller's venues: asked of inventory (for a business user) before the use-case opens its transaction. */
+  const scopeOf = (request: FastifyRequest) => venueScope(ctx.venues, request.identity);
+  /** The scope, once the venue a write names is known to be in it. */
+  const scopeFor = async (request: FastifyRequest, venueId: string | null | undefined) => {
+    const scope = await scopeOf(request);
+    if (venueId !== undefined) requireVenue(scope, venueId);
+    return scope;
+  };
 
   const create = r.create;
   if (create !== undefined) {
@@ -140,8 +160,11 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
         schema: { tags, summary: create.summary, headers: IdempotencyHeaders, body: create.body, response: ok(201, r.reply) },
         config: writers,
       },
-      async (request, res) =>
-        send(res, await create.run(ctx, create.input(request.body), output(request, `${r.operation}.create`, 201, render))),
+      async (request, res) => {
+        const input = create.input(request.body);
+        const scope = await scopeFor(request, create.venueOf(input));
+        return send(res, await create.run(ctx, input, output(request, `${r.operation}.create`, 201, render), scope));
+      },
     );
   }
   const put = r.put;
@@ -154,7 +177,9 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
       },
       async (request, res) => {
         const key = r.item.key(request.params);
-        return send(res, await put.run(ctx, put.input(request.body, key), output(request, `${r.operation}.put:${key}`, 200, render)));
+        const input = put.input(request.body, key);
+        const scope = await scopeFor(request, put.venueOf(input));
+        return send(res, await put.run(ctx, input, output(request, `${r.operation}.put:${key}`, 200, render), scope));
       },
     );
   }
@@ -166,17 +191,17 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
       r.path,
       { schema: { tags, summary: list.summary, querystring: list.query, response: items }, config: readers },
       async (request) => ({
-        items: (await list.run(ctx.db, request.query)).map(render),
+        items: (await list.run(ctx.db, request.query, await scopeOf(request))).map(render),
       }),
     );
   } else {
-    app.get(r.path, { schema: { tags, summary: list.summary, response: items }, config: readers }, async () => ({
-      items: (await list.run(ctx.db)).map(render),
+    app.get(r.path, { schema: { tags, summary: list.summary, response: items }, config: readers }, async (request) => ({
+      items: (await list.run(ctx.db, await scopeOf(request))).map(render),
     }));
   }
 
   app.get(one, { schema: { tags, summary: r.read.summary, params, response: ok(200, r.reply) }, config: readers }, async (request) =>
-    render(await r.read.run(ctx.db, r.item.key(request.params))),
+    render(await r.read.run(ctx.db, r.item.key(request.params), await scopeOf(request))),
   );
 
   const update = r.update;
@@ -190,7 +215,8 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
       async (request, res) => {
         const key = r.item.key(request.params);
         const patch = update.patch(request.body);
-        return send(res, await update.run(ctx, key, patch, output(request, `${r.operation}.update:${key}`, 200, render)));
+        const scope = await scopeFor(request, update.venueOf?.(patch));
+        return send(res, await update.run(ctx, key, patch, output(request, `${r.operation}.update:${key}`, 200, render), scope));
       },
     );
   }
@@ -204,7 +230,8 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
     },
     async (request, res) => {
       const key = r.item.key(request.params);
-      return send(res, await remove.run(ctx, key, output(request, `${r.operation}.delete:${key}`, 204, none)));
+      const scope = await scopeOf(request);
+      return send(res, await remove.run(ctx, key, output(request, `${r.operation}.delete:${key}`, 204, none), scope));
     },
   );
 }

@@ -15,6 +15,7 @@ export const diningPrices = crudResource({
     summary: 'Set what a restaurant or cafe charges per cover: a price or a deposit',
     body: PutDiningPriceBody,
     input: (b, venueId) => ({ venueId, mode: b.mode, perCover: b.per_cover, currency: b.currency }),
+    venueOf: (i) => i.venueId,
     run: putDiningPrice,
   },
   list: { summary: 'List dining prices', run: listDiningPrices },

@@ -1,5 +1,6 @@
 /** Dining prices: what a restaurant or cafe charges per cover, a price or a deposit; one per venue, set or replaced whole. */
 import type { Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { DiningPrice } from '../pricing.model.js';
@@ -11,7 +12,13 @@ export type DiningPriceInput = Fields<DiningPrice>;
 const notFound = (venueId: string) =>
   pricingError('DINING_PRICE_NOT_FOUND', `Venue ${venueId} has no dining price.`, { venue_id: venueId });
 
-export function putDiningPrice<B>(ctx: PricingContext, input: DiningPriceInput, out: Output<DiningPrice, B>): Promise<Answer<B>> {
+/** The venue is checked against the caller's scope before (crud.routes.ts): the row is keyed by it. */
+export function putDiningPrice<B>(
+  ctx: PricingContext,
+  input: DiningPriceInput,
+  out: Output<DiningPrice, B>,
+  _scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) =>
     upsertDiningPrice(trx, {
       venue_id: input.venueId,
@@ -24,14 +31,14 @@ export function putDiningPrice<B>(ctx: PricingContext, input: DiningPriceInput, 
   );
 }
 
-export async function getDiningPrice(db: PricingExecutor, venueId: string): Promise<DiningPrice> {
-  const d = await findDiningPrice(db, venueId);
+export async function getDiningPrice(db: PricingExecutor, venueId: string, scope: VenueScope): Promise<DiningPrice> {
+  const d = await findDiningPrice(db, venueId, scope);
   if (d === undefined) throw notFound(venueId);
   return d;
 }
 
-export function removeDiningPrice<B>(ctx: PricingContext, venueId: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeDiningPrice<B>(ctx: PricingContext, venueId: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteDiningPrice(trx, venueId))) throw notFound(venueId);
+    if (!(await deleteDiningPrice(trx, venueId, scope))) throw notFound(venueId);
   });
 }

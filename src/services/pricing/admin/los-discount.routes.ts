@@ -22,12 +22,13 @@ export const losDiscounts = crudResource({
       minNights: b.min_nights,
       discountBps: b.discount_bps,
     }),
+    venueOf: (i) => i.venueId,
     run: createLosDiscount,
   },
   list: {
     summary: 'List length-of-stay discounts',
     query: ScopeQuery,
-    run: (db, q) => listLosDiscounts(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }),
+    run: (db, q, scope) => listLosDiscounts(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }, scope),
   },
   read: { summary: 'Read a length-of-stay discount', run: getLosDiscount },
   update: {

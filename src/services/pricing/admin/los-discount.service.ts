@@ -1,6 +1,7 @@
 /** Length-of-stay discounts: from a minimum number of nights, one per minimum and scope. */
 import { randomUUID } from 'node:crypto';
 import { merge, planGone, requireScope, type Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { LosDiscount } from '../pricing.model.js';
@@ -20,9 +21,14 @@ const losExists = (l: { ratePlanId: string | null; minNights: number }) => () =>
     rate_plan_id: l.ratePlanId,
   });
 
-export function createLosDiscount<B>(ctx: PricingContext, input: LosDiscountInput, out: Output<LosDiscount, B>): Promise<Answer<B>> {
+export function createLosDiscount<B>(
+  ctx: PricingContext,
+  input: LosDiscountInput,
+  out: Output<LosDiscount, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    await requireScope(trx, input.venueId, input.ratePlanId);
+    await requireScope(trx, input.venueId, input.ratePlanId, scope);
     return mapSqlErrors(
       () =>
         insertLosDiscount(trx, {
@@ -40,8 +46,8 @@ export function createLosDiscount<B>(ctx: PricingContext, input: LosDiscountInpu
   });
 }
 
-export async function getLosDiscount(db: PricingExecutor, id: string): Promise<LosDiscount> {
-  const d = await findLosDiscount(db, id);
+export async function getLosDiscount(db: PricingExecutor, id: string, scope: VenueScope): Promise<LosDiscount> {
+  const d = await findLosDiscount(db, id, false, scope);
   if (d === undefined) throw notFound(id);
   return d;
 }
@@ -51,9 +57,10 @@ export function patchLosDiscount<B>(
   id: string,
   patch: LosDiscountPatch,
   out: Output<LosDiscount, B>,
+  scope: VenueScope,
 ): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findLosDiscount(trx, id, true);
+    const current = await findLosDiscount(trx, id, true, scope);
     if (current === undefined) throw notFound(id);
     const next = merge<LosDiscountInput>(current, patch);
     const updated = await mapSqlErrors(
@@ -64,8 +71,8 @@ export function patchLosDiscount<B>(
   });
 }
 
-export function removeLosDiscount<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeLosDiscount<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteLosDiscount(trx, id))) throw notFound(id);
+    if (!(await deleteLosDiscount(trx, id, scope))) throw notFound(id);
   });
 }

@@ -26,12 +26,13 @@ export const overrides = crudResource({
       currency: orNull(b.currency),
       adjustmentBps: orNull(b.adjustment_bps),
     }),
+    venueOf: (i) => i.venueId,
     run: createOverride,
   },
   list: {
     summary: 'List date-range overrides',
     query: ScopeQuery,
-    run: (db, q) => listOverrides(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }),
+    run: (db, q, scope) => listOverrides(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }, scope),
   },
   read: { summary: 'Read a date-range override', run: getOverride },
   update: {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCalendarDate } from '../../../platform/dates.js';
 import { invalid, merge, planGone, requireScope, type Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { RateOverride, RatePlan } from '../pricing.model.js';
@@ -42,8 +43,9 @@ async function saveOverride(
   o: OverrideInput,
   exceptId: string | undefined,
   write: () => Promise<RateOverride | undefined>,
+  scope: VenueScope,
 ) {
-  const plan = await requireScope(trx, o.venueId, o.ratePlanId);
+  const plan = await requireScope(trx, o.venueId, o.ratePlanId, scope);
   checkOverride(o, plan);
   const overlap = await findOverlappingOverride(trx, {
     venueId: o.venueId,
@@ -76,42 +78,58 @@ function overrideRow(o: OverrideInput) {
   };
 }
 
-export function createOverride<B>(ctx: PricingContext, input: OverrideInput, out: Output<RateOverride, B>): Promise<Answer<B>> {
+export function createOverride<B>(
+  ctx: PricingContext,
+  input: OverrideInput,
+  out: Output<RateOverride, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const saved = await saveOverride(trx, input, undefined, () =>
-      insertOverride(trx, {
-        id: randomUUID(),
-        venue_id: input.venueId,
-        rate_plan_id: input.ratePlanId,
-        ...overrideRow(input),
-        created_at: now,
-        updated_at: now,
-      }),
+    const saved = await saveOverride(
+      trx,
+      input,
+      undefined,
+      () =>
+        insertOverride(trx, {
+          id: randomUUID(),
+          venue_id: input.venueId,
+          rate_plan_id: input.ratePlanId,
+          ...overrideRow(input),
+          created_at: now,
+          updated_at: now,
+        }),
+      scope,
     );
     return saved!;
   });
 }
 
-export async function getOverride(db: PricingExecutor, id: string): Promise<RateOverride> {
-  const o = await findOverride(db, id);
+export async function getOverride(db: PricingExecutor, id: string, scope: VenueScope): Promise<RateOverride> {
+  const o = await findOverride(db, id, false, scope);
   if (o === undefined) throw notFound(id);
   return o;
 }
 
-export function patchOverride<B>(ctx: PricingContext, id: string, patch: OverridePatch, out: Output<RateOverride, B>): Promise<Answer<B>> {
+export function patchOverride<B>(
+  ctx: PricingContext,
+  id: string,
+  patch: OverridePatch,
+  out: Output<RateOverride, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findOverride(trx, id, true);
+    const current = await findOverride(trx, id, true, scope);
     if (current === undefined) throw notFound(id);
     const switched = patch.kind !== undefined && patch.kind !== current.kind;
     const base: OverrideInput = switched ? { ...current, nightlyPrice: null, currency: null, adjustmentBps: null } : current;
     const next = merge<OverrideInput>(base, patch);
-    const saved = await saveOverride(trx, next, id, () => updateOverride(trx, id, { ...overrideRow(next), updated_at: now }));
+    const saved = await saveOverride(trx, next, id, () => updateOverride(trx, id, { ...overrideRow(next), updated_at: now }), scope);
     return saved!;
   });
 }
 
-export function removeOverride<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeOverride<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteOverride(trx, id))) throw notFound(id);
+    if (!(await deleteOverride(trx, id, scope))) throw notFound(id);
   });
 }

@@ -33,9 +33,11 @@ export const promoCodes = crudResource({
       venueId: orNull(b.venue_id),
       minNights: orNull(b.min_nights),
     }),
+    // null: a platform-wide code, which only an administrator may create (pricing.access.ts).
+    venueOf: (i) => i.venueId,
     run: createPromoCode,
   },
-  list: { summary: 'List promo codes', query: VenueQuery, run: (db, q) => listPromoCodes(db, { venueId: q.venue_id }) },
+  list: { summary: 'List promo codes', query: VenueQuery, run: (db, q, scope) => listPromoCodes(db, { venueId: q.venue_id }, scope) },
   read: { summary: 'Read a promo code and its uses', run: getPromoCode },
   update: {
     summary: 'Change a promo code (max_uses never below the uses taken)',
@@ -52,6 +54,8 @@ export const promoCodes = crudResource({
       venueId: b.venue_id,
       minNights: b.min_nights,
     }),
+    // Moving a code to another venue, or making it platform-wide (null), is checked like a create.
+    venueOf: (p) => p.venueId,
     run: patchPromoCode,
   },
   remove: { summary: 'Delete a promo code that was never redeemed', run: removePromoCode },

@@ -3,6 +3,7 @@
  * nights. Codes are case-insensitive (stored upper-case). Using a code is promo.service.ts.
  */
 import { invalid, merge, normalizeCode, type Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { PromoCode } from '../pricing.model.js';
@@ -47,7 +48,17 @@ function promoRow(p: PromoCodeInput) {
 
 const promoNotFound = (code: string) => pricingError('PROMO_CODE_NOT_FOUND', `Promo code ${code} does not exist.`, { code });
 
-export function createPromoCode<B>(ctx: PricingContext, input: PromoCodeInput, out: Output<PromoCode, B>): Promise<Answer<B>> {
+/**
+ * The venue (or none: platform-wide) is checked against the caller's scope before (crud.routes.ts).
+ * Codes are one namespace across organizations: a code another organization has is PROMO_CODE_EXISTS
+ * too (it says no more of it).
+ */
+export function createPromoCode<B>(
+  ctx: PricingContext,
+  input: PromoCodeInput,
+  out: Output<PromoCode, B>,
+  _scope: VenueScope,
+): Promise<Answer<B>> {
   const p = { ...input, code: normalizeCode(input.code) };
   return runUseCase(ctx, out, async (trx, now) => {
     checkPromo(p);
@@ -59,17 +70,24 @@ export function createPromoCode<B>(ctx: PricingContext, input: PromoCodeInput, o
   });
 }
 
-export async function getPromoCode(db: PricingExecutor, code: string): Promise<PromoCode> {
-  const p = await findPromoCode(db, normalizeCode(code));
+export async function getPromoCode(db: PricingExecutor, code: string, scope: VenueScope): Promise<PromoCode> {
+  const p = await findPromoCode(db, normalizeCode(code), false, scope);
   if (p === undefined) throw promoNotFound(normalizeCode(code));
   return p;
 }
 
 /** The row is locked first, so a concurrent redeem cannot take a use between the check and the write. */
-export function patchPromoCode<B>(ctx: PricingContext, code: string, patch: PromoCodePatch, out: Output<PromoCode, B>): Promise<Answer<B>> {
+/** A patch that moves the code to another venue (or makes it platform-wide) was checked against the scope before (crud.routes.ts). */
+export function patchPromoCode<B>(
+  ctx: PricingContext,
+  code: string,
+  patch: PromoCodePatch,
+  out: Output<PromoCode, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   const c = normalizeCode(code);
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findPromoCode(trx, c, true);
+    const current = await findPromoCode(trx, c, true, scope);
     if (current === undefined) throw promoNotFound(c);
     const switched = patch.kind !== undefined && patch.kind !== current.kind;
     const base: PromoCodeInput = switched ? { ...current, discountBps: null, amount: null, currency: null } : current;
@@ -86,11 +104,12 @@ export function patchPromoCode<B>(ctx: PricingContext, code: string, patch: Prom
   });
 }
 
-export function removePromoCode<B>(ctx: PricingContext, code: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removePromoCode<B>(ctx: PricingContext, code: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   const c = normalizeCode(code);
   return runUseCase(ctx, out, async (trx) => {
     const redeemed = () => pricingError('PROMO_CODE_REDEEMED', undefined, { code: c });
-    if ((await findPromoCode(trx, c, true)) === undefined) throw promoNotFound(c);
+    // Locked within the caller's scope: the delete below is of this row, which the lock keeps where it is.
+    if ((await findPromoCode(trx, c, true, scope)) === undefined) throw promoNotFound(c);
     if ((await countRedemptions(trx, c)) > 0) throw redeemed();
     await mapSqlErrors(() => deletePromoCode(trx, c), { '23503': redeemed });
   });

@@ -15,12 +15,13 @@ export const ratePlans = crudResource({
     summary: 'Create the rate plan of a room type (its nightly base price)',
     body: CreateRatePlanBody,
     input: (b) => ({ venueId: b.venue_id, roomTypeId: b.room_type_id, name: b.name, basePrice: b.base_price, currency: b.currency }),
+    venueOf: (i) => i.venueId,
     run: createRatePlan,
   },
   list: {
     summary: 'List rate plans',
     query: RatePlanQuery,
-    run: (db, q) => listRatePlans(db, { venueId: q.venue_id, roomTypeId: q.room_type_id }),
+    run: (db, q, scope) => listRatePlans(db, { venueId: q.venue_id, roomTypeId: q.room_type_id }, scope),
   },
   read: { summary: 'Read a rate plan', run: getRatePlan },
   update: {

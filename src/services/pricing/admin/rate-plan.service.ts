@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AppError } from '../../../platform/errors.js';
 import type { Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { RatePlan } from '../pricing.model.js';
@@ -21,9 +22,15 @@ function ratePlanExists(roomTypeId: string, existing?: RatePlan): AppError {
   });
 }
 
-export function createRatePlan<B>(ctx: PricingContext, input: RatePlanInput, out: Output<RatePlan, B>): Promise<Answer<B>> {
+export function createRatePlan<B>(
+  ctx: PricingContext,
+  input: RatePlanInput,
+  out: Output<RatePlan, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const existing = await findRatePlanByRoomType(trx, input.roomTypeId);
+    // Only a plan the caller may see is named; one of another organization still refuses (the UNIQUE below).
+    const existing = await findRatePlanByRoomType(trx, input.roomTypeId, scope);
     if (existing !== undefined) throw ratePlanExists(input.roomTypeId, existing);
     return mapSqlErrors(
       () =>
@@ -42,15 +49,21 @@ export function createRatePlan<B>(ctx: PricingContext, input: RatePlanInput, out
   });
 }
 
-export async function getRatePlan(db: PricingExecutor, id: string): Promise<RatePlan> {
-  const plan = await findRatePlan(db, id);
+export async function getRatePlan(db: PricingExecutor, id: string, scope: VenueScope): Promise<RatePlan> {
+  const plan = await findRatePlan(db, id, false, scope);
   if (plan === undefined) throw notFound(id);
   return plan;
 }
 
-export function patchRatePlan<B>(ctx: PricingContext, id: string, patch: RatePlanPatch, out: Output<RatePlan, B>): Promise<Answer<B>> {
+export function patchRatePlan<B>(
+  ctx: PricingContext,
+  id: string,
+  patch: RatePlanPatch,
+  out: Output<RatePlan, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    await getRatePlan(trx, id);
+    if ((await findRatePlan(trx, id, true, scope)) === undefined) throw notFound(id);
     const updated = await updateRatePlan(trx, id, {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.basePrice !== undefined ? { base_price: patch.basePrice } : {}),
@@ -62,8 +75,8 @@ export function patchRatePlan<B>(ctx: PricingContext, id: string, patch: RatePla
 }
 
 /** Deletes a rate plan with its own rules and policy (its venue's rules stay). */
-export function removeRatePlan<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeRatePlan<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteRatePlan(trx, id))) throw notFound(id);
+    if (!(await deleteRatePlan(trx, id, scope))) throw notFound(id);
   });
 }

@@ -25,9 +25,10 @@ export const taxes = crudResource({
       per: orNull(b.per),
       inclusive: b.inclusive,
     }),
+    venueOf: (i) => i.venueId,
     run: createTax,
   },
-  list: { summary: 'List tax lines', query: VenueQuery, run: (db, q) => listTaxes(db, { venueId: q.venue_id }) },
+  list: { summary: 'List tax lines', query: VenueQuery, run: (db, q, scope) => listTaxes(db, { venueId: q.venue_id }, scope) },
   read: { summary: 'Read a tax line', run: getTax },
   update: {
     summary: 'Change a tax line',

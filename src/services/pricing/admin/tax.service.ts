@@ -1,6 +1,7 @@
 /** Tax lines of a venue: percent (inside the prices or added) or a fixed amount per night, cover or booking; kept in their order. */
 import { randomUUID } from 'node:crypto';
 import { invalid, merge, type Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { Tax } from '../pricing.model.js';
@@ -29,22 +30,22 @@ function taxRow(t: TaxInput) {
   return { name: t.name, kind: t.kind, rate_bps: t.rateBps, amount: t.amount, currency: t.currency, per: t.per, inclusive: t.inclusive };
 }
 
-export function createTax<B>(ctx: PricingContext, input: TaxInput, out: Output<Tax, B>): Promise<Answer<B>> {
+export function createTax<B>(ctx: PricingContext, input: TaxInput, out: Output<Tax, B>, _scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
     checkTax(input);
     return insertTax(trx, { id: randomUUID(), venue_id: input.venueId, ...taxRow(input), created_at: now, updated_at: now });
   });
 }
 
-export async function getTax(db: PricingExecutor, id: string): Promise<Tax> {
-  const t = await findTax(db, id);
+export async function getTax(db: PricingExecutor, id: string, scope: VenueScope): Promise<Tax> {
+  const t = await findTax(db, id, false, scope);
   if (t === undefined) throw notFound(id);
   return t;
 }
 
-export function patchTax<B>(ctx: PricingContext, id: string, patch: TaxPatch, out: Output<Tax, B>): Promise<Answer<B>> {
+export function patchTax<B>(ctx: PricingContext, id: string, patch: TaxPatch, out: Output<Tax, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findTax(trx, id, true);
+    const current = await findTax(trx, id, true, scope);
     if (current === undefined) throw notFound(id);
     const switched = patch.kind !== undefined && patch.kind !== current.kind;
     const base: TaxInput = switched ? { ...current, rateBps: null, amount: null, currency: null, per: null } : current;
@@ -54,8 +55,8 @@ export function patchTax<B>(ctx: PricingContext, id: string, patch: TaxPatch, ou
   });
 }
 
-export function removeTax<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeTax<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteTax(trx, id))) throw notFound(id);
+    if (!(await deleteTax(trx, id, scope))) throw notFound(id);
   });
 }

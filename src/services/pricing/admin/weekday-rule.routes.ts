@@ -22,12 +22,13 @@ export const weekdayRules = crudResource({
       weekdays: b.weekdays,
       adjustmentBps: b.adjustment_bps,
     }),
+    venueOf: (i) => i.venueId,
     run: createWeekdayRule,
   },
   list: {
     summary: 'List weekday rules',
     query: ScopeQuery,
-    run: (db, q) => listWeekdayRules(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }),
+    run: (db, q, scope) => listWeekdayRules(db, { venueId: q.venue_id, ratePlanId: q.rate_plan_id }, scope),
   },
   read: { summary: 'Read a weekday rule', run: getWeekdayRule },
   update: {

@@ -1,6 +1,7 @@
 /** Weekday rules: an adjustment for the nights of some ISO weekdays (e.g. Fri/Sat nights +20 %). */
 import { randomUUID } from 'node:crypto';
 import { invalid, merge, planGone, requireScope, type Fields } from '../admin.service.js';
+import type { VenueScope } from '../pricing.access.js';
 import { mapSqlErrors, runUseCase, type Answer, type Output, type PricingContext } from '../pricing.context.js';
 import { pricingError } from '../pricing.errors.js';
 import type { WeekdayRule } from '../pricing.model.js';
@@ -22,9 +23,14 @@ function checkWeekdays(weekdays: readonly number[]): number[] {
   return sorted;
 }
 
-export function createWeekdayRule<B>(ctx: PricingContext, input: WeekdayRuleInput, out: Output<WeekdayRule, B>): Promise<Answer<B>> {
+export function createWeekdayRule<B>(
+  ctx: PricingContext,
+  input: WeekdayRuleInput,
+  out: Output<WeekdayRule, B>,
+  scope: VenueScope,
+): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    await requireScope(trx, input.venueId, input.ratePlanId);
+    await requireScope(trx, input.venueId, input.ratePlanId, scope);
     const weekdays = checkWeekdays(input.weekdays);
     return mapSqlErrors(
       () =>
@@ -43,8 +49,8 @@ export function createWeekdayRule<B>(ctx: PricingContext, input: WeekdayRuleInpu
   });
 }
 
-export async function getWeekdayRule(db: PricingExecutor, id: string): Promise<WeekdayRule> {
-  const r = await findWeekdayRule(db, id);
+export async function getWeekdayRule(db: PricingExecutor, id: string, scope: VenueScope): Promise<WeekdayRule> {
+  const r = await findWeekdayRule(db, id, false, scope);
   if (r === undefined) throw notFound(id);
   return r;
 }
@@ -54,9 +60,10 @@ export function patchWeekdayRule<B>(
   id: string,
   patch: WeekdayRulePatch,
   out: Output<WeekdayRule, B>,
+  scope: VenueScope,
 ): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx, now) => {
-    const current = await findWeekdayRule(trx, id, true);
+    const current = await findWeekdayRule(trx, id, true, scope);
     if (current === undefined) throw notFound(id);
     const next = merge<WeekdayRuleInput>(current, patch);
     const updated = await updateWeekdayRule(trx, id, {
@@ -69,8 +76,8 @@ export function patchWeekdayRule<B>(
   });
 }
 
-export function removeWeekdayRule<B>(ctx: PricingContext, id: string, out: Output<void, B>): Promise<Answer<B>> {
+export function removeWeekdayRule<B>(ctx: PricingContext, id: string, out: Output<void, B>, scope: VenueScope): Promise<Answer<B>> {
   return runUseCase(ctx, out, async (trx) => {
-    if (!(await deleteWeekdayRule(trx, id))) throw notFound(id);
+    if (!(await deleteWeekdayRule(trx, id, scope))) throw notFound(id);
   });
 }
