@@ -54,7 +54,7 @@ describe('access control on a started platform', { timeout: 240_000 }, () => {
     expect(listed).not.toContain(key); // only hashes are stored
 
     const proc = await world.start({ INNKEEPER_AUTH: '', LOG_LEVEL: 'info' });
-    expect(await printed(proc.output, 'Access control is on')).toContain('Access control is on');
+    expect(await printed(() => proc.output(), 'Access control is on')).toContain('Access control is on');
     const url = proc.url;
 
     const refused = await fetch(`${url}/api/v1/pricing/rate-plans`, {
@@ -119,7 +119,7 @@ describe('access control on a started platform', { timeout: 240_000 }, () => {
 
   it('INNKEEPER_AUTH=off opens every route and says so in the banner and /ready', async () => {
     const proc = await world.start({ INNKEEPER_AUTH: 'off', LOG_LEVEL: 'info' });
-    expect(await printed(proc.output, 'ACCESS CONTROL IS OFF')).toContain('ACCESS CONTROL IS OFF');
+    expect(await printed(() => proc.output(), 'ACCESS CONTROL IS OFF')).toContain('ACCESS CONTROL IS OFF');
     expect((await send(proc.url, 'GET', '/api/v1/pricing/rate-plans')).status).toBe(200);
     expect((await send(proc.url, 'GET', '/rooms')).status).toBe(200);
     const ready = await send(proc.url, 'GET', '/ready');

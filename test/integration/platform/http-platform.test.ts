@@ -14,7 +14,12 @@ describe('the HTTP platform', () => {
     expect(health.json()).toEqual({ status: 'ok' });
     const ready = await ctx.app.inject({ method: 'GET', url: '/ready' });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    // This app runs without access control (the test context's default), and says so.
+    expect(ready.json()).toEqual({
+      status: 'ready',
+      checks: { database: 'ok' },
+      warnings: [expect.stringMatching(/^ACCESS CONTROL IS OFF \(INNKEEPER_AUTH=off\)/)],
+    });
   });
 
   it('serves an OpenAPI 3 document at /docs/json and the UI at /docs', async () => {
