@@ -31,6 +31,7 @@ const PUBLIC = [
   'GET /api/v1/venues',
   'GET /api/v1/venues/:venue_id',
   'GET /api/v1/availability/lodging',
+  'GET /api/v1/availability/dining',
   'GET /api/v1/venues/:venue_id/room-types',
   'GET /api/v1/room-types/:room_type_id',
   'GET /api/v1/room-types/:room_type_id/stay-rules',
