@@ -110,8 +110,8 @@ describe('the public catalogue', () => {
   const listed = async (caller: Parameters<typeof call>[1], query = '') =>
     ((await call(w, caller, 'GET', `/api/v1/venues${query}`)).body.venues as { id: string }[]).map((v) => v.id).sort();
 
-  it('anonymous callers and every role see every active venue, and organization_id filters', async () => {
-    for (const caller of ['anonymous', 'guest', 'ownerA', 'ownerB', 'admin'] as const) {
+  it('anonymous callers, guests and admin see every active venue, and organization_id filters', async () => {
+    for (const caller of ['anonymous', 'guest', 'admin'] as const) {
       const all = await listed(caller);
       expect(all).toEqual(expect.arrayContaining([ids.a, ids.a2, ids.b]));
       expect(all).not.toContain('a-old');
@@ -119,6 +119,17 @@ describe('the public catalogue', () => {
     }
     expect(await listed('anonymous', '?organization_id=org-b')).toEqual(expect.arrayContaining([ids.b]));
     expect(await listed('anonymous', '?organization_id=org-b')).not.toContain(ids.a);
+  });
+
+  it('a business user works inside its organization: its list holds its own venues only', async () => {
+    const ownerA = await listed('ownerA');
+    expect(ownerA).toEqual(expect.arrayContaining([ids.a, ids.a2]));
+    expect(ownerA).not.toContain(ids.b);
+    expect(await listed('ownerB')).not.toContain(ids.a);
+    expect(await listed('ownerB', '?organization_id=org-a')).toEqual([]);
+    const narrowed = await listed('narrowedA2');
+    expect(narrowed).toContain(ids.a2);
+    expect(narrowed).not.toContain(ids.a);
   });
 
   it('deactivated venues are listed only to their owner (and admin)', async () => {
@@ -137,9 +148,11 @@ describe('the public catalogue', () => {
     expect(await listed('service', '?organization_id=org-a&include_inactive=true')).toContain('a-old');
   });
 
-  it('a venue by id: an active one is public, a deactivated one is 404 outside its owner', async () => {
+  it('a venue by id: an active one is public, except to another organization (404); a deactivated one is 404 outside its owner', async () => {
     expectStatus(await call(w, 'anonymous', 'GET', `/api/v1/venues/${ids.a}`), 200);
-    expectStatus(await call(w, 'ownerB', 'GET', `/api/v1/venues/${ids.a}`), 200);
+    expectStatus(await call(w, 'guest', 'GET', `/api/v1/venues/${ids.a}`), 200);
+    expectStatus(await call(w, 'ownerB', 'GET', `/api/v1/venues/${ids.a}`), 404, 'VENUE_NOT_FOUND');
+    expectStatus(await call(w, 'narrowedA2', 'GET', `/api/v1/venues/${ids.a}`), 404, 'VENUE_NOT_FOUND');
     expectStatus(await call(w, 'ownerA', 'GET', '/api/v1/venues/a-old'), 200);
     expectStatus(await call(w, 'admin', 'GET', '/api/v1/venues/a-old'), 200);
     expectStatus(await call(w, 'ownerB', 'GET', '/api/v1/venues/a-old'), 404, 'VENUE_NOT_FOUND');

@@ -73,8 +73,12 @@ export async function findVenue(db: InventoryExecutor, id: string, scope: Scope 
   return row && rowToVenue(row);
 }
 
-/** The venue as the public catalogue shows it: any active venue, a deactivated one only within the scope. */
+/**
+ * The venue as the public catalogue shows it: any active venue, a deactivated one only within the
+ * scope. A business user works inside its organization: another organization's venue is not found.
+ */
 export async function findListedVenue(db: InventoryExecutor, id: string, scope: Scope): Promise<Venue | undefined> {
+  if (scope.kind === 'organization') return findVenue(db, id, scope);
   const row = await listedOrOwned(
     db.selectFrom('inventory.venue').selectAll().where('id', '=', id),
     scope,
@@ -100,6 +104,8 @@ export async function listVenues(db: InventoryExecutor, filter: VenueFilter, sco
   if (filter.type !== undefined) q = q.where('type', '=', filter.type);
   if (filter.location !== undefined) q = q.where((eb) => eb(eb.fn('lower', ['location']), '=', filter.location!.toLowerCase()));
   if (filter.organizationId !== undefined) q = q.where('organization_id', '=', filter.organizationId);
+  // A business user's list holds its own venues (narrowed by its token's venues); everyone else sees the catalogue.
+  if (scope.kind === 'organization') q = owned(q, scope, VENUE_ID);
   q = filter.includeInactive !== true ? q.where('active', '=', true) : listedOrOwned(q, scope, VENUE_ID, ON_SALE);
   return (await q.execute()).map(rowToVenue);
 }
