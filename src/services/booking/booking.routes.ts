@@ -65,6 +65,18 @@ function page(bookings: Booking[], total: number, limit: number, offset: number)
   };
 }
 
+/**
+ * Whose idempotency keys a request's key lives among: a guest's own, a business user's organization's;
+ * staff with every right, services and anonymous callers share the one space they always had (so that a
+ * saga's retry finds its key). Nobody replays another guest's or organization's stored answer.
+ */
+export function keyOwner(identity: Identity | null): string {
+  if (identity === null) return '';
+  if (identity.role === 'guest') return `guest:${identity.sub}:`;
+  if (identity.role === 'business') return `org:${identity.org ?? ''}:`;
+  return '';
+}
+
 /** Whose booking a create makes: a guest is who the token names, an anonymous caller a new guest; staff and services say. */
 export function guestIdFor(identity: Identity | null, fromBody: string | undefined): string {
   if (identity === null) return randomUUID();
@@ -99,7 +111,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers, anonymous: true },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, 'booking.create', async (bookingId) => {
+      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.create`, async (bookingId) => {
         const identity = request.identity;
         const guestId = guestIdFor(identity, request.body.guest_id);
         const { input, paymentMethod } = createBookingInput(
@@ -160,7 +172,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.update:${request.params.booking_id}`, async (changeId) => {
+      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.update:${request.params.booking_id}`, async (changeId) => {
         await owned(request, request.params.booking_id);
         const b = request.body;
         const version = expectedVersion(request, b.expected_version, request.query.expected_version);
@@ -209,7 +221,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.cancel:${request.params.booking_id}`, async (requestId) => {
+      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.cancel:${request.params.booking_id}`, async (requestId) => {
         await owned(request, request.params.booking_id);
         const b = request.body;
         const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
@@ -238,7 +250,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `booking.status:${request.params.booking_id}`, async (requestId) => {
+      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.status:${request.params.booking_id}`, async (requestId) => {
         await owned(request, request.params.booking_id);
         const b = request.body;
         const by = b.changed_by ?? 'api';

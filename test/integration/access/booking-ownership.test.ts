@@ -136,6 +136,23 @@ describe('a guest with an account', () => {
   });
 });
 
+describe('idempotency keys', () => {
+  it('live among their owner’s: two guests sending the same key and body each get their own booking', async () => {
+    const carol = await bearer({ sub: 'carol', role: 'guest' });
+    const dave = await bearer({ sub: 'dave', role: 'guest' });
+    const key = { 'idempotency-key': 'same-key-for-both' };
+    const first = await call('POST', '/api/v1/bookings', { ...carol, ...key }, stay(mine, 20));
+    const second = await call('POST', '/api/v1/bookings', { ...dave, ...key }, stay(mine, 20));
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(second.body.guest_id).toBe('dave');
+    expect(second.body.guest_token).not.toBe(first.body.guest_token);
+    // The owner's own retry still replays.
+    expect(await call('POST', '/api/v1/bookings', { ...carol, ...key }, stay(mine, 20))).toEqual(first);
+  });
+});
+
 describe('a business user', () => {
   it('sees the bookings of its organization’s venues only; narrowed by venues, only those', async () => {
     const admin = await adminHeaders(ctx);
