@@ -68,6 +68,18 @@ export function isCompatPath(url: string): boolean {
   return ['/rooms', '/bookings', '/inventory', '/api/inventory'].some((p) => path === p || path.startsWith(`${p}/`));
 }
 
+/**
+ * Traffic inside the deployment is never limited: a service calling another with its service token (a
+ * booking saga's holds, quotes and charges — one client for all of a process's bookings), and what the
+ * gateway forwards for anonymous callers, which the gateway (the public entry) has limited already.
+ * API keys with the service role are outside clients, and are limited.
+ */
+export function exempt(request: FastifyRequest): boolean {
+  const identity = request.identity as FastifyRequest['identity'] | undefined;
+  if (identity != null) return identity.role === 'service' && identity.via === 'token';
+  return request.throughGateway === true;
+}
+
 /** Who is counted: a verified identity, else the client address (a trusted, unauthenticated caller counts by address). */
 export function rateLimitCaller(request: FastifyRequest): string {
   const identity = request.identity as FastifyRequest['identity'] | undefined;
@@ -195,7 +207,7 @@ export async function registerRateLimits(app: FastifyInstance, config: EdgeConfi
   // preParsing: after every onRequest hook (the auth hook has set request.identity), before the body is read.
   app.addHook('preParsing', async (request, reply) => {
     const group = rateLimitGroup(request.method, request.url);
-    if (group === undefined) return;
+    if (group === undefined || exempt(request)) return;
     groups.set(request, group);
     try {
       await limit.call(app, request, reply);

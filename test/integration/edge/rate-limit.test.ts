@@ -15,7 +15,8 @@ const WINDOW_MS = 600_000;
 const BUDGETS = { login: 2, booking: 3, search: 4, default: 5 };
 
 /**
- * Stands in for the auth hook: `x-test-identity: role:sub[:trusted]` becomes `request.identity` for
+ * Stands in for the auth hook: `x-test-identity: role:sub[:trusted|:api-key]` (or `gateway`: an anonymous
+ * caller the gateway forwarded) becomes `request.identity` for
  * this module's routes (under /api/v1/edge-test), set in onRequest as the real hook will be.
  */
 const identityModule: ServiceModule = {
@@ -29,8 +30,18 @@ const identityModule: ServiceModule = {
         request.identity = null;
         return;
       }
-      const [role, sub, trusted] = raw.split(':');
-      request.identity = { role: role as Identity['role'], sub: sub!, via: trusted === 'trusted' ? 'trusted' : 'token' };
+      if (raw === 'gateway') {
+        // An anonymous caller the gateway forwarded.
+        request.identity = null;
+        request.throughGateway = true;
+        return;
+      }
+      const [role, sub, via] = raw.split(':');
+      request.identity = {
+        role: role as Identity['role'],
+        sub: sub!,
+        via: via === 'trusted' ? 'trusted' : via === 'api-key' ? 'api-key' : 'token',
+      };
     });
     app.get('/api/v1/edge-test/whoami', async (request) => ({ sub: request.identity?.sub ?? null }));
   },
@@ -174,6 +185,21 @@ describe('rate limits (memory store)', () => {
     expectCounted(await from('10.2.0.99').get('/api/v1/edge-test/whoami', { 'x-test-identity': 'business:alice' }), 'default', 4);
     // And the address itself, anonymous, still has its whole budget.
     expectCounted(await from('10.2.0.99').get('/api/v1/edge-test/whoami'), 'default', BUDGETS.default - 1);
+  });
+
+  it('traffic inside the deployment is not limited: service tokens and anonymous callers the gateway forwards; a service API key is', async () => {
+    const inside = from('10.4.0.1');
+    for (const identity of ['service:innkeeper-service', 'gateway']) {
+      for (let i = 0; i < BUDGETS.default + 2; i++) {
+        const res = await inside.get('/api/v1/edge-test/whoami', { 'x-test-identity': identity });
+        expect(res.statusCode, identity).toBe(200);
+        expect(res.headers['ratelimit-limit']).toBeUndefined();
+      }
+    }
+    const outside = from('10.4.0.2');
+    for (let i = 0; i < BUDGETS.default; i++)
+      await outside.get('/api/v1/edge-test/whoami', { 'x-test-identity': 'service:channel:api-key' });
+    expectLimited(await outside.get('/api/v1/edge-test/whoami', { 'x-test-identity': 'service:channel:api-key' }), 'default');
   });
 
   it('a trusted identity (INNKEEPER_AUTH=off) is counted by address, not as one shared admin', async () => {
