@@ -172,38 +172,44 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.update:${request.params.booking_id}`, async (changeId) => {
-        await owned(request, request.params.booking_id);
-        const b = request.body;
-        const version = expectedVersion(request, b.expected_version, request.query.expected_version);
-        if (version === undefined) throw bookingError('EXPECTED_VERSION_REQUIRED');
-        const booking = await updateBookingDetails(
-          ctx,
-          request.params.booking_id,
-          version,
-          {
-            guestName: b.guest_name,
-            guestEmail: b.guest_email,
-            guestPhone: b.guest_phone,
-            date: b.booking_date,
-            time: b.booking_time,
-            durationMinutes: b.duration_minutes,
-            partySize: b.party_size,
-            roomTypeId: b.room_type_id,
-            checkOut: b.check_out,
-            nights: b.nights,
-            adults: b.adults,
-            children: b.children,
-            specialRequests: b.special_requests,
-            internalNotes: b.internal_notes,
-            metadata: b.metadata,
-            paymentMethod: b.payment_method,
-          },
-          { id: 'api' },
-          { changeId },
-        );
-        return ok(booking);
-      }),
+      idempotentReply(
+        store,
+        request,
+        reply,
+        `${keyOwner(request.identity)}booking.update:${request.params.booking_id}`,
+        async (changeId) => {
+          await owned(request, request.params.booking_id);
+          const b = request.body;
+          const version = expectedVersion(request, b.expected_version, request.query.expected_version);
+          if (version === undefined) throw bookingError('EXPECTED_VERSION_REQUIRED');
+          const booking = await updateBookingDetails(
+            ctx,
+            request.params.booking_id,
+            version,
+            {
+              guestName: b.guest_name,
+              guestEmail: b.guest_email,
+              guestPhone: b.guest_phone,
+              date: b.booking_date,
+              time: b.booking_time,
+              durationMinutes: b.duration_minutes,
+              partySize: b.party_size,
+              roomTypeId: b.room_type_id,
+              checkOut: b.check_out,
+              nights: b.nights,
+              adults: b.adults,
+              children: b.children,
+              specialRequests: b.special_requests,
+              internalNotes: b.internal_notes,
+              metadata: b.metadata,
+              paymentMethod: b.payment_method,
+            },
+            { id: 'api' },
+            { changeId },
+          );
+          return ok(booking);
+        },
+      ),
   );
 
   app.post(
@@ -221,18 +227,24 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: writers },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.cancel:${request.params.booking_id}`, async (requestId) => {
-        await owned(request, request.params.booking_id);
-        const b = request.body;
-        const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
-          actor: { id: b.cancelled_by },
-          reason: b.reason ?? null,
-          cancelledBy: b.cancelled_by,
-          expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
-          requestId,
-        });
-        return ok(booking);
-      }),
+      idempotentReply(
+        store,
+        request,
+        reply,
+        `${keyOwner(request.identity)}booking.cancel:${request.params.booking_id}`,
+        async (requestId) => {
+          await owned(request, request.params.booking_id);
+          const b = request.body;
+          const booking = await changeStatus(ctx, request.params.booking_id, 'CANCELLED', {
+            actor: { id: b.cancelled_by },
+            reason: b.reason ?? null,
+            cancelledBy: b.cancelled_by,
+            expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+            requestId,
+          });
+          return ok(booking);
+        },
+      ),
   );
 
   app.post(
@@ -250,19 +262,25 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['business', 'admin', 'service'] },
     },
     async (request, reply) =>
-      idempotentReply(store, request, reply, `${keyOwner(request.identity)}booking.status:${request.params.booking_id}`, async (requestId) => {
-        await owned(request, request.params.booking_id);
-        const b = request.body;
-        const by = b.changed_by ?? 'api';
-        const booking = await changeStatus(ctx, request.params.booking_id, b.status, {
-          actor: { id: by },
-          reason: b.reason ?? null,
-          cancelledBy: by,
-          expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
-          requestId,
-        });
-        return ok(booking);
-      }),
+      idempotentReply(
+        store,
+        request,
+        reply,
+        `${keyOwner(request.identity)}booking.status:${request.params.booking_id}`,
+        async (requestId) => {
+          await owned(request, request.params.booking_id);
+          const b = request.body;
+          const by = b.changed_by ?? 'api';
+          const booking = await changeStatus(ctx, request.params.booking_id, b.status, {
+            actor: { id: by },
+            reason: b.reason ?? null,
+            cancelledBy: by,
+            expectedVersion: expectedVersion(request, b.expected_version, request.query.expected_version),
+            requestId,
+          });
+          return ok(booking);
+        },
+      ),
   );
 
   app.get(
