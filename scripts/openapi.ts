@@ -19,6 +19,8 @@ import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { createAccess } from '../src/platform/auth/access.runtime.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { Scheduler } from '../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../src/platform/pii/pii-vault.js';
 import { migrationSets } from '../src/platform/server.js';
 import { SERVICES } from '../src/services/index.js';
 
@@ -46,6 +48,7 @@ try {
       database,
       clock,
       scheduler: new Scheduler(database, clock),
+      pii: new PiiVault(generatedRing()),
       idempotencyTtlMs: 24 * 3_600_000,
       serviceUrl: (name) => {
         throw new Error(`scripts/openapi.ts serves no request, yet service ${name} was called`);

@@ -23,6 +23,7 @@ import {
 } from './platform/server.js';
 import { SERVICES, serviceModules } from './services/index.js';
 import { loadAuthConfig } from './platform/auth/auth.config.js';
+import { piiRuntimeFor } from './platform/pii/pii.runtime.js';
 import { DEMO_PASSWORD } from './platform/auth/demo-identities.js';
 import { AccessUsageError, commandApiKeys, commandKeys, commandToken, commandUsers } from './cli.access.js';
 
@@ -136,6 +137,7 @@ async function withDatabase<T>(
     const deps: ServiceDeps = {
       database,
       clock: systemClock,
+      pii: piiRuntimeFor(database).vault,
       serviceUrl: (name) => {
         throw new MissingServiceUrlError(`${name.toUpperCase()}_URL`);
       },

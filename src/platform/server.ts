@@ -11,6 +11,7 @@ import { openDatabase, type Database, type DatabaseTarget } from './db/database.
 import { migrateToLatest, type SchemaMigrations } from './db/migrator.js';
 import { platformMigrations } from './db/platform.migrations.js';
 import { createAccess } from './auth/access.runtime.js';
+import { piiRuntimeFor } from './pii/pii.runtime.js';
 import { loadAuthConfig, type AuthConfig } from './auth/auth.config.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
 import type { EdgeConfig } from './http/edge.config.js';
@@ -79,9 +80,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const clock = options.clock ?? systemClock;
     const scheduler = new Scheduler(database, clock);
     const access = createAccess(database, clock, options.auth ?? loadAuthConfig(), isPublicEntry(config));
+    const pii = piiRuntimeFor(database);
     const deps: ServiceDeps = {
       database,
       clock,
+      pii: pii.vault,
       scheduler,
       serviceUrl: serviceUrlResolver(config, () => url),
       idempotencyTtlMs: config.idempotencyTtlHours * 3_600_000,

@@ -12,6 +12,8 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/platform/http/app.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../../src/platform/pii/pii-vault.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import { serviceModules } from '../../src/services/index.js';
 import { expectReconciled, guest, makeHotel } from '../helpers/booking-fixtures.js';
@@ -74,6 +76,7 @@ beforeAll(async () => {
       database: others.database,
       clock: others.clock,
       scheduler,
+      pii: new PiiVault(generatedRing()),
       idempotencyTtlMs: 86_400_000,
       serviceUrl: () => proxyUrl,
       sagaRecoveryAfterMs: 60_000,

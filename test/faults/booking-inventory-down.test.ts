@@ -7,6 +7,8 @@ import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../../src/platform/pii/pii-vault.js';
 import { buildApp, type App } from '../../src/platform/http/app.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import { serviceModules } from '../../src/services/index.js';
@@ -30,6 +32,7 @@ beforeAll(async () => {
       database: inventory.database,
       clock: inventory.clock,
       scheduler: bookingScheduler,
+      pii: new PiiVault(generatedRing()),
       idempotencyTtlMs: 86_400_000,
       // A closed port stands for the stopped inventory process.
       serviceUrl: () => (up ? inventoryUrl : 'http://127.0.0.1:9'),

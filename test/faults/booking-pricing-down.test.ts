@@ -8,6 +8,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/platform/http/app.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../../src/platform/pii/pii-vault.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import { serviceModules } from '../../src/services/index.js';
 import { expectReconciled, guest, makeHotel } from '../helpers/booking-fixtures.js';
@@ -26,6 +28,7 @@ beforeAll(async () => {
       database: others.database,
       clock: others.clock,
       scheduler: new Scheduler(others.database, others.clock),
+      pii: new PiiVault(generatedRing()),
       idempotencyTtlMs: 86_400_000,
       // Nothing listens on port 9: the pricing service is down.
       serviceUrl: (name) => (name === 'pricing' ? 'http://127.0.0.1:9' : url),

@@ -24,6 +24,7 @@ import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
 import { SERVICES, serviceModules } from '../../src/services/index.js';
 import { createAccess } from '../../src/platform/auth/access.runtime.js';
+import { piiRuntimeFor } from '../../src/platform/pii/pii.runtime.js';
 import type { AuthConfig } from '../../src/platform/auth/auth.config.js';
 import type { TokenService } from '../../src/platform/auth/tokens.js';
 
@@ -144,6 +145,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
         }),
     database,
     clock,
+    pii: piiRuntimeFor(database).vault,
     scheduler: new Scheduler(database, clock),
     idempotencyTtlMs: options.idempotencyTtlMs ?? 24 * 3_600_000,
     serviceUrl: (name) => {

@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import pino from 'pino';
 import { Type } from 'typebox';
+import type { PiiVault } from '../pii/pii-vault.js';
 import type { Clock } from '../clock.js';
 import type { LogLevel } from '../config.js';
 import type { Database } from '../db/database.js';
@@ -66,6 +67,8 @@ export interface ServiceDeps {
   readonly gatewayAuthorization?: (callerAuthorization: string | undefined) => Promise<string | undefined>;
   /** Signs a guest token for one booking (the manage-my-booking link); absent when access control is off. */
   readonly issueGuestToken?: (guestId: string, bookingId: string, validUntil: Date) => Promise<string>;
+  /** The keys that seal guest data at rest and index it for lookups (platform/pii). */
+  readonly pii: PiiVault;
 }
 
 export interface ServiceModule {

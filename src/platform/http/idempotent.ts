@@ -19,6 +19,7 @@ import { isInDoubt } from '../idempotency/in-doubt.js';
 import { wasReplayed, type Answer } from '../idempotency/once.js';
 import { abandonKey, beginKey, completeKey, refuseKey } from '../idempotency/saga-key.js';
 import { AppError } from '../errors.js';
+import type { JsonProtection } from '../pii/sealed-json.js';
 
 export interface IdempotencyStore {
   readonly db: AnyDB;
@@ -26,6 +27,8 @@ export interface IdempotencyStore {
   readonly clock: Clock;
   readonly ttlMs: number;
   readonly takeOverAfterMs?: number;
+  /** Applied to stored answers on their way to the table and back (guest data sealed). */
+  readonly protect?: JsonProtection;
 }
 
 /** The `Idempotency-Key` header, or the body's `idempotency_key`. */
@@ -77,7 +80,7 @@ export async function idempotentReply(
       .send(result.body);
   }
   // Scoped per principal and operation (auth arrives with the gateway; until then every caller is anonymous).
-  const ref = { schema: store.schema, scope: `anonymous:${operation}`, key };
+  const ref = { schema: store.schema, scope: `anonymous:${operation}`, key, protect: store.protect };
   return sendOnce(reply, async (): Promise<Answer<unknown>> => {
     const begun = await beginKey(store, {
       scope: ref.scope,

@@ -3,7 +3,7 @@
  * ones it forwards to another process, and unknown paths). The group comes from the method and path,
  * not from route config, so forwarded requests count like local ones:
  *
- * - `login`   POST /api/v1/auth/token
+ * - `login`   POST /api/v1/auth/token, POST /api/v1/bookings/lookup (both guess secrets)
  * - `booking` POST /api/v1/bookings, /bookings, /booking
  * - `search`  GET /api/v1/availability/*, GET /rooms, GET /rooms/search, POST /api/v1/bookings/availability/check,
  *             POST /api/v1/pricing/quote
@@ -55,7 +55,7 @@ export function rateLimitGroup(method: string, url: string): RateLimitGroup | un
     return 'default';
   }
   if (m === 'POST') {
-    if (path === '/api/v1/auth/token') return 'login';
+    if (path === '/api/v1/auth/token' || path === '/api/v1/bookings/lookup') return 'login';
     if (path === '/api/v1/bookings' || path === '/bookings' || path === '/booking') return 'booking';
     if (path === '/api/v1/bookings/availability/check' || path === '/api/v1/pricing/quote') return 'search';
   }

@@ -12,6 +12,7 @@
  * take any executor (`Kysely<DB>` or `Transaction<DB>` of whichever DB) and name the schema.
  */
 import { sql, type QueryExecutorProvider } from 'kysely';
+import type { JsonProtection } from '../pii/sealed-json.js';
 import type { Rendered } from './stored-answer.js';
 
 /** A connection or an open transaction of any service's typed database. */
@@ -22,6 +23,8 @@ export interface KeyRef {
   readonly schema: string;
   readonly scope: string;
   readonly key: string;
+  /** Applied to the stored answer on its way to the table and back (e.g. guest data sealed). */
+  readonly protect?: JsonProtection | undefined;
 }
 
 /**
@@ -55,10 +58,12 @@ interface SagaKeyRow<B> extends KeyRow<B> {
 }
 
 const table = (schema: string) => sql`${sql.id(schema)}.${sql.id('idempotency_key')}`;
-const json = (body: unknown) => sql`${JSON.stringify(body ?? null)}::jsonb`;
+const json = (ref: KeyRef, body: unknown) =>
+  sql`${JSON.stringify((ref.protect === undefined ? body : ref.protect.seal(body)) ?? null)}::jsonb`;
 
-function rowToKey<B>(r: KeyRow<B>): StoredKey<B> {
-  return { fingerprint: r.fingerprint, state: r.state, status: r.response_status, body: r.response_body };
+function rowToKey<B>(ref: KeyRef, r: KeyRow<B>): StoredKey<B> {
+  const body = ref.protect === undefined || r.response_body === null ? r.response_body : (ref.protect.open(r.response_body) as B);
+  return { fingerprint: r.fingerprint, state: r.state, status: r.response_status, body };
 }
 
 /** Removes the key if it has expired, so that it can be taken again. */
@@ -105,7 +110,7 @@ export async function insertAnsweredKey(
 ): Promise<boolean> {
   const { rows } = await sql<{ key: string }>`
     insert into ${table(ref.schema)} (scope, key, fingerprint, state, response_status, response_body, created_at, expires_at)
-    values (${ref.scope}, ${ref.key}, ${k.fingerprint}, 'completed', ${k.answer.status}, ${json(k.answer.body)}, ${k.now}, ${k.expiresAt})
+    values (${ref.scope}, ${ref.key}, ${k.fingerprint}, 'completed', ${k.answer.status}, ${json(ref, k.answer.body)}, ${k.now}, ${k.expiresAt})
     on conflict (scope, key) do nothing
     returning key`.execute(db);
   return rows.length > 0;
@@ -116,7 +121,7 @@ export async function findLiveKey<B>(db: KeyExecutor, ref: KeyRef, now: Date): P
   const { rows } = await sql<KeyRow<B>>`
     select fingerprint, state, response_status, response_body
     from ${table(ref.schema)} where scope = ${ref.scope} and key = ${ref.key} and expires_at > ${now}`.execute(db);
-  return rows[0] && rowToKey(rows[0]);
+  return rows[0] && rowToKey(ref, rows[0]);
 }
 
 /** The saga key, locked until the transaction ends. */
@@ -125,7 +130,7 @@ export async function lockSagaKey<B>(db: KeyExecutor, ref: KeyRef): Promise<Stor
     select fingerprint, state, response_status, response_body, resource_id, locked_at
     from ${table(ref.schema)} where scope = ${ref.scope} and key = ${ref.key} for update`.execute(db);
   const r = rows[0];
-  return r && { ...rowToKey(r), resourceId: r.resource_id, lockedAt: r.locked_at };
+  return r && { ...rowToKey(ref, r), resourceId: r.resource_id, lockedAt: r.locked_at };
 }
 
 /** A retry takes over a saga key whose first attempt died: it is locked again from `now`. */
@@ -136,14 +141,14 @@ export async function relockSagaKey(db: KeyExecutor, ref: KeyRef, now: Date): Pr
 /** Stores the answer of a key taken with `insertRunningKey`. */
 export async function answerKey(db: KeyExecutor, ref: KeyRef, answer: Rendered<unknown>): Promise<void> {
   await sql`
-    update ${table(ref.schema)} set state = 'completed', response_status = ${answer.status}, response_body = ${json(answer.body)}
+    update ${table(ref.schema)} set state = 'completed', response_status = ${answer.status}, response_body = ${json(ref, answer.body)}
     where scope = ${ref.scope} and key = ${ref.key}`.execute(db);
 }
 
 /** Stores the answer of a key taken with `insertSagaKey`, and unlocks it. */
 export async function answerSagaKey(db: KeyExecutor, ref: KeyRef, answer: Rendered<unknown>): Promise<void> {
   await sql`
-    update ${table(ref.schema)} set state = 'completed', response_status = ${answer.status}, response_body = ${json(answer.body)},
+    update ${table(ref.schema)} set state = 'completed', response_status = ${answer.status}, response_body = ${json(ref, answer.body)},
       locked_at = null
     where scope = ${ref.scope} and key = ${ref.key}`.execute(db);
 }

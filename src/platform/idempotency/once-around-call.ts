@@ -98,7 +98,7 @@ export async function runOnceAroundCall<DB, P, O, T, R>(
     if (begun === undefined) throw platformError('IDEMPOTENCY_IN_PROGRESS');
     if (begun.kind === 'replay') return begun.answer;
     operationId = begun.resourceId ?? fresh;
-    ref = { schema: store.schema, scope: key.scope, key: key.key };
+    ref = { schema: store.schema, scope: key.scope, key: key.key, protect: store.protect };
   }
   const keyRef = ref;
   const resumed = operationId !== fresh;

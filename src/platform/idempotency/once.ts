@@ -18,6 +18,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { JsonProtection } from '../pii/sealed-json.js';
 import { platformError, type AppError } from '../errors.js';
 import { fingerprint } from './fingerprint.js';
 import {
@@ -41,6 +42,8 @@ export interface OnceStore<DB> {
   readonly schema: string;
   readonly clock: Clock;
   readonly ttlMs: number;
+  /** What is done to stored answers on their way to the table and back (the booking service seals guest data). */
+  readonly protect?: JsonProtection;
 }
 
 /** The caller's key in its scope: principal and operation (and the surface, where answers render differently). */
@@ -105,7 +108,7 @@ export async function runOnce<DB, T, R>(
     if (value instanceof CommittedRefusal) throw value.error;
     return { ...render(value), replayed: false };
   }
-  const ref: KeyRef = { schema: store.schema, scope: key.scope, key: key.key };
+  const ref: KeyRef = { schema: store.schema, scope: key.scope, key: key.key, protect: store.protect };
   const fp = fingerprint(key.request);
   const expiresAt = new Date(now.getTime() + store.ttlMs);
   let settled: Settled<R>;

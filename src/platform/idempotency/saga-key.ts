@@ -39,7 +39,7 @@ export type BeginOutcome<R> =
  * raised again (`wasReplayed` is true for it).
  */
 export async function beginKey<DB, R>(store: OnceStore<DB>, req: SagaKeyRequest): Promise<BeginOutcome<R>> {
-  const ref: KeyRef = { schema: store.schema, scope: req.scope, key: req.key };
+  const ref: KeyRef = { schema: store.schema, scope: req.scope, key: req.key, protect: store.protect };
   const fp = fingerprint(req.request);
   const now = store.clock.now();
   const expiresAt = new Date(now.getTime() + store.ttlMs);

@@ -170,7 +170,7 @@ function transitionColumns(current: Booking, to: BookingStatus, options: Transit
  * declares. An illegal transition is INVALID_STATUS_TRANSITION naming both states and changes nothing.
  */
 export async function changeStatus(ctx: BookingContext, id: string, to: BookingStatus, options: TransitionOptions): Promise<Booking> {
-  const current = await getBooking(ctx.db, id);
+  const current = await getBooking(ctx.db, ctx.pii, id);
   // Seed 004's state machine has no transition from a status to itself: a second cancel is refused.
   // A retry with the same idempotency key replays the first answer at the route edge; a retry whose
   // first attempt died after its commit (nothing stored under the key) finds its own transition here.
@@ -193,16 +193,17 @@ export async function changeStatus(ctx: BookingContext, id: string, to: BookingS
   const { booking, taskIds } = await ctx.db.transaction().execute(async (trx) => {
     const guarded = await updateBooking(
       trx,
+      ctx.pii,
       id,
       { version: options.expectedVersion ?? current.version, statuses: [current.status] },
       transitionColumns(current, to, options, fee, now),
     );
-    if (guarded === undefined) throw versionConflict(await findBooking(trx, id), options.expectedVersion);
+    if (guarded === undefined) throw versionConflict(await findBooking(trx, ctx.pii, id), options.expectedVersion);
     const { tasks, refund } = settlementTasks(current, guarded, to, fee);
     let updated = guarded;
     if (refund > 0 || tasks.some((t) => t.action === 'void_payment')) {
       // The refund or void is decided here and carried out by its task: the booking says so now.
-      updated = await setPayment(trx, id, {
+      updated = await setPayment(trx, ctx.pii, id, {
         amount_refunded: current.amountRefunded + refund,
         payment_status:
           refund > 0

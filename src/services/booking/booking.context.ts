@@ -5,6 +5,7 @@
  * of them imports another only for a type.
  */
 import type { Clock } from '../../platform/clock.js';
+import type { PiiVault } from '../../platform/pii/pii-vault.js';
 import type { InventoryClient } from './clients/inventory.client.js';
 import type { PaymentClient } from './clients/payment.client.js';
 import type { PricingClient } from './clients/pricing.client.js';
@@ -13,6 +14,8 @@ import type { BookingDb } from './booking.tables.js';
 export interface BookingContext {
   readonly db: BookingDb;
   readonly clock: Clock;
+  /** Seals guest data for storage and opens it for whoever may see it (platform/pii). */
+  readonly pii: PiiVault;
   readonly inventory: InventoryClient;
   readonly pricing: PricingClient;
   readonly payment: PaymentClient;

@@ -3,14 +3,21 @@
  * in task.repository.ts, the sagas in saga/saga.repository.ts). Every status or field change is
  * versioned in the UPDATE itself.
  */
-import { randomInt } from 'node:crypto';
-import { sql, type Insertable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { sql, type Insertable, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import { ALL_BOOKINGS, type BookingScope } from './booking.scope.js';
 import { bookingError } from './booking.errors.js';
 import type { BookingEvent } from './booking.events.js';
 import { rowToBooking, type Booking } from './booking.model.js';
+import { openGuestColumns, sealGuestColumns } from './booking.pii.js';
 import type { BookingStatus } from './booking.states.js';
 import type { BookingDB, BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
+import type { PiiVault } from '../../platform/pii/pii-vault.js';
+
+/** A row as read, guest data opened (booking.pii.ts). */
+function toBooking(pii: PiiVault, row: Selectable<BookingTable>): Booking {
+  return rowToBooking(openGuestColumns(pii, row));
+}
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -32,9 +39,13 @@ export function newShortId(): string {
 
 export type NewBookingRow = Insertable<BookingTable>;
 
-export async function insertBooking(trx: BookingTrx, row: NewBookingRow): Promise<Booking> {
-  const inserted = await trx.insertInto('booking.booking').values(row).returningAll().executeTakeFirstOrThrow();
-  return rowToBooking(inserted);
+export async function insertBooking(trx: BookingTrx, pii: PiiVault, row: NewBookingRow): Promise<Booking> {
+  const inserted = await trx
+    .insertInto('booking.booking')
+    .values({ ...row, ...sealGuestColumns(pii, row) })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toBooking(pii, inserted);
 }
 
 /**
@@ -44,6 +55,7 @@ export async function insertBooking(trx: BookingTrx, row: NewBookingRow): Promis
  */
 export async function insertWithFreshReference(
   trx: BookingTrx,
+  pii: PiiVault,
   row: Omit<NewBookingRow, 'booking_reference' | 'short_id'>,
 ): Promise<Booking> {
   for (let attempt = 0; ; attempt++) {
@@ -54,7 +66,7 @@ export async function insertWithFreshReference(
       .select('id')
       .where((eb) => eb.or([eb('booking_reference', '=', reference), eb('short_id', '=', shortId)]))
       .executeTakeFirst();
-    if (clash === undefined || attempt >= 5) return insertBooking(trx, { ...row, booking_reference: reference, short_id: shortId });
+    if (clash === undefined || attempt >= 5) return insertBooking(trx, pii, { ...row, booking_reference: reference, short_id: shortId });
   }
 }
 
@@ -74,6 +86,7 @@ function owned<Q extends SelectQueryBuilder<BookingDB, 'booking.booking', object
 
 export async function findBooking(
   db: BookingExecutor,
+  pii: PiiVault,
   id: string,
   lock = false,
   scope: BookingScope = ALL_BOOKINGS,
@@ -81,18 +94,19 @@ export async function findBooking(
   let q = owned(db.selectFrom('booking.booking').selectAll().where('id', '=', id), scope);
   if (lock) q = q.forUpdate();
   const row = await q.executeTakeFirst();
-  return row && rowToBooking(row);
+  return row && toBooking(pii, row);
 }
 
 /** The booking, or BOOKING_NOT_FOUND (also when it exists but is not within the caller's scope). */
-export async function getBooking(db: BookingExecutor, id: string, scope: BookingScope = ALL_BOOKINGS): Promise<Booking> {
-  const booking = await findBooking(db, id, false, scope);
+export async function getBooking(db: BookingExecutor, pii: PiiVault, id: string, scope: BookingScope = ALL_BOOKINGS): Promise<Booking> {
+  const booking = await findBooking(db, pii, id, false, scope);
   if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `Booking ${id} does not exist.`);
   return booking;
 }
 
 export async function findByReference(
   db: BookingExecutor,
+  pii: PiiVault,
   reference: string,
   scope: BookingScope = ALL_BOOKINGS,
 ): Promise<Booking | undefined> {
@@ -100,12 +114,29 @@ export async function findByReference(
     db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference),
     scope,
   ).executeTakeFirst();
-  return row && rowToBooking(row);
+  return row && toBooking(pii, row);
 }
 
-export async function findByShortId(db: BookingExecutor, shortId: string): Promise<Booking | undefined> {
+/**
+ * The booking with this reference whose guest email matches (through its blind index, compared in
+ * constant time); undefined when either does not match, so a caller cannot tell which.
+ */
+export async function findByReferenceAndEmail(
+  db: BookingExecutor,
+  pii: PiiVault,
+  reference: string,
+  email: string,
+): Promise<Booking | undefined> {
+  const row = await db.selectFrom('booking.booking').selectAll().where('booking_reference', '=', reference).executeTakeFirst();
+  const given = Buffer.from(pii.index('email', email), 'hex');
+  const stored = Buffer.from(row?.guest_email_index ?? '', 'hex');
+  const matches = stored.length === given.length && timingSafeEqual(stored, given);
+  return row !== undefined && matches ? toBooking(pii, row) : undefined;
+}
+
+export async function findByShortId(db: BookingExecutor, pii: PiiVault, shortId: string): Promise<Booking | undefined> {
   const row = await db.selectFrom('booking.booking').selectAll().where('short_id', '=', shortId).executeTakeFirst();
-  return row && rowToBooking(row);
+  return row && toBooking(pii, row);
 }
 
 export interface Guard {
@@ -122,15 +153,21 @@ export interface Guard {
 /** The columns a change may set (the version is the repository's). */
 export type BookingUpdate = Omit<Updateable<BookingTable>, 'id' | 'version'>;
 
-export async function updateBooking(trx: BookingTrx, id: string, guard: Guard, changes: BookingUpdate): Promise<Booking | undefined> {
+export async function updateBooking(
+  trx: BookingTrx,
+  pii: PiiVault,
+  id: string,
+  guard: Guard,
+  changes: BookingUpdate,
+): Promise<Booking | undefined> {
   let q = trx
     .updateTable('booking.booking')
-    .set((eb) => ({ ...changes, version: eb('version', '+', 1) }))
+    .set((eb) => ({ ...changes, ...sealGuestColumns(pii, changes), version: eb('version', '+', 1) }))
     .where('id', '=', id);
   if (guard.version !== undefined) q = q.where('version', '=', guard.version);
   if (guard.statuses !== undefined) q = q.where('status', 'in', guard.statuses);
   const row = await q.returningAll().executeTakeFirst();
-  return row && rowToBooking(row);
+  return row && toBooking(pii, row);
 }
 
 /**
@@ -140,11 +177,12 @@ export async function updateBooking(trx: BookingTrx, id: string, guard: Guard, c
  */
 export async function setPayment(
   trx: BookingTrx,
+  pii: PiiVault,
   id: string,
   payment: Pick<Updateable<BookingTable>, 'payment_intent_id' | 'payment_status' | 'amount_refunded'>,
 ): Promise<Booking> {
   const row = await trx.updateTable('booking.booking').set(payment).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  return rowToBooking(row);
+  return toBooking(pii, row);
 }
 
 export async function insertHistory(
@@ -206,6 +244,10 @@ export async function listHistory(db: BookingExecutor, bookingId: string): Promi
 
 export interface ListFilter {
   readonly guestId?: string;
+  /** A guest's email as given: found through its blind index (the normalised email's keyed HMAC). */
+  readonly guestEmail?: string;
+  /** Likewise a phone number (its normalised form's blind index). */
+  readonly guestPhone?: string;
   readonly venueId?: string;
   readonly status?: BookingStatus;
   readonly fromDate?: string;
@@ -214,6 +256,7 @@ export interface ListFilter {
 
 export async function listBookings(
   db: BookingExecutor,
+  pii: PiiVault,
   filter: ListFilter,
   limit: number,
   offset: number,
@@ -221,6 +264,8 @@ export async function listBookings(
 ): Promise<{ bookings: Booking[]; total: number }> {
   let base = owned(db.selectFrom('booking.booking'), scope);
   if (filter.guestId !== undefined) base = base.where('guest_id', '=', filter.guestId);
+  if (filter.guestEmail !== undefined) base = base.where('guest_email_index', '=', pii.index('email', filter.guestEmail));
+  if (filter.guestPhone !== undefined) base = base.where('guest_phone_index', '=', pii.index('phone', filter.guestPhone));
   if (filter.venueId !== undefined) base = base.where('venue_id', '=', filter.venueId);
   if (filter.status !== undefined) base = base.where('status', '=', filter.status);
   if (filter.fromDate !== undefined) base = base.where('booking_date', '>=', filter.fromDate);
@@ -229,7 +274,7 @@ export async function listBookings(
     base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset(offset).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
-  return { bookings: rows.map(rowToBooking), total: Number(count.n) };
+  return { bookings: rows.map((r) => toBooking(pii, r)), total: Number(count.n) };
 }
 
 /** Ids of PENDING bookings past their expiry, the longest expired first. */

@@ -11,7 +11,7 @@ import { checkAvailability } from './booking.availability.js';
 import { bookingError } from './booking.errors.js';
 import type { BookingContext } from './booking.context.js';
 import { createBookingInput } from './booking.inputs.js';
-import { findByReference, getBooking, listBookings, listHistory, type ListFilter } from './booking.repository.js';
+import { findByReference, findByReferenceAndEmail, getBooking, listBookings, listHistory, type ListFilter } from './booking.repository.js';
 import {
   AvailabilityBody,
   AvailabilityReply,
@@ -23,7 +23,9 @@ import {
   CreateBookingBody,
   HistoryReply,
   ListQuery,
+  LookupBody,
   ReferenceParams,
+  SearchQuery,
   StatusBody,
   UpdateBookingBody,
   VersionQuery,
@@ -93,7 +95,7 @@ export function guestTokenValidUntil(b: Booking, now: Date): Date {
 
 export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyStore): void {
   /** The booking a caller names, if it is theirs to see (else 404 BOOKING_NOT_FOUND, as if it did not exist). */
-  const owned = async (request: FastifyRequest, id: string) => getBooking(ctx.db, id, await bookingScope(ctx, request.identity));
+  const owned = async (request: FastifyRequest, id: string) => getBooking(ctx.db, ctx.pii, id, await bookingScope(ctx, request.identity));
   const writers = ['guest', 'business', 'admin'] as const;
   const ok = (b: Booking, status = 200) => ({ status, body: bookingToReply(b), headers: { etag: etag(b) } });
 
@@ -150,7 +152,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
       config: { roles: ['guest', 'business', 'admin', 'service'] },
     },
     async (request, reply) => {
-      const booking = await findByReference(ctx.db, request.params.reference, await bookingScope(ctx, request.identity));
+      const booking = await findByReference(ctx.db, ctx.pii, request.params.reference, await bookingScope(ctx, request.identity));
       if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', `No booking has reference ${request.params.reference}.`);
       return reply.header('etag', etag(booking)).send(bookingToReply(booking));
     },
@@ -305,6 +307,54 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
     },
   );
 
+  app.get(
+    '/api/v1/bookings',
+    {
+      schema: {
+        tags,
+        summary: "Search the bookings a staff member may see, newest first: by status, dates, and a guest's exact email or phone",
+        querystring: SearchQuery,
+        response: replies({ 200: BookingList }),
+      },
+      config: { roles: ['business', 'admin'] },
+    },
+    async (request) => {
+      const q = request.query;
+      const filter: ListFilter = {
+        status: q.status,
+        fromDate: q.from_date,
+        toDate: q.to_date,
+        ...(q.guest_email === undefined ? {} : { guestEmail: q.guest_email }),
+        ...(q.guest_phone === undefined ? {} : { guestPhone: q.guest_phone }),
+      };
+      const { bookings, total } = await listBookings(ctx.db, ctx.pii, filter, q.limit, q.offset, await bookingScope(ctx, request.identity));
+      return page(bookings, total, q.limit, q.offset);
+    },
+  );
+
+  app.post(
+    '/api/v1/bookings/lookup',
+    {
+      schema: {
+        tags,
+        summary:
+          'A guest\'s "find my booking": the booking with this reference and guest email (404 when either does not match), with a guest token to manage it',
+        body: LookupBody,
+        response: replies({ 200: BookingReply }),
+      },
+      config: { roles: ['guest', 'business', 'admin', 'service'], anonymous: true },
+    },
+    async (request, reply) => {
+      const { reference, email } = request.body;
+      const booking = await findByReferenceAndEmail(ctx.db, ctx.pii, reference, email);
+      if (booking === undefined) throw bookingError('BOOKING_NOT_FOUND', 'No booking has this reference and guest email.');
+      reply.header('etag', etag(booking)).header('cache-control', 'no-store');
+      if (ctx.issueGuestToken === undefined) return bookingToReply(booking);
+      const guestToken = await ctx.issueGuestToken(booking.guest.id, booking.id, guestTokenValidUntil(booking, ctx.clock.now()));
+      return { ...bookingToReply(booking), guest_token: guestToken };
+    },
+  );
+
   const listRoute = (path: string, param: 'guest_id' | 'venue_id', summary: string) =>
     app.get(
       path,
@@ -327,7 +377,14 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
           fromDate: q.from_date,
           toDate: q.to_date,
         };
-        const { bookings, total } = await listBookings(ctx.db, filter, q.limit, q.offset, await bookingScope(ctx, request.identity));
+        const { bookings, total } = await listBookings(
+          ctx.db,
+          ctx.pii,
+          filter,
+          q.limit,
+          q.offset,
+          await bookingScope(ctx, request.identity),
+        );
         return page(bookings, total, q.limit, q.offset);
       },
     );

@@ -211,6 +211,12 @@ export const StatusBody = Type.Object(
 
 export const BookingParams = Type.Object({ booking_id: Type.String({ format: 'uuid' }) });
 export const ReferenceParams = Type.Object({ reference: Type.String({ minLength: 1, maxLength: 40 }) });
+
+/** A guest's "find my booking": the reference and the email the booking was made with (both needed). */
+export const LookupBody = Type.Object(
+  { reference: Type.String({ minLength: 1, maxLength: 40 }), email: GuestEmail },
+  { additionalProperties: false },
+);
 export const VersionQuery = Type.Object({ expected_version: Type.Optional(ExpectedVersion) });
 export const ListQuery = Type.Object(
   {
@@ -219,6 +225,19 @@ export const ListQuery = Type.Object(
     status: Type.Optional(Status),
     from_date: Type.Optional(IsoDate),
     to_date: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+);
+/** Staff search over every booking they may see: the list filters, and a guest's exact email or phone. */
+export const SearchQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+    offset: Type.Integer({ minimum: 0, default: 0 }),
+    status: Type.Optional(Status),
+    from_date: Type.Optional(IsoDate),
+    to_date: Type.Optional(IsoDate),
+    guest_email: Type.Optional(GuestEmail),
+    guest_phone: Type.Optional(GuestPhone),
   },
   { additionalProperties: false },
 );

@@ -11,9 +11,13 @@ export interface BookingTable {
   short_id: string;
   idempotency_key: string | null;
   guest_id: string;
+  /** Sealed (platform/pii), like the email and phone; rows from before sealing may hold plain text. */
   guest_name: string;
   guest_email: string | null;
   guest_phone: string | null;
+  /** Blind indexes (keyed HMAC) of the normalised email and phone, for exact-match lookups. */
+  guest_email_index: ColumnType<string | null, string | null | undefined, string | null>;
+  guest_phone_index: ColumnType<string | null, string | null | undefined, string | null>;
   venue_id: string;
   venue_type: VenueType;
   venue_name: string;

@@ -10,6 +10,8 @@ import { ManualClock } from '../../../src/platform/clock.js';
 import type { Database } from '../../../src/platform/db/database.js';
 import { buildApp, type App } from '../../../src/platform/http/app.js';
 import { Scheduler } from '../../../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../../../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../../../src/platform/pii/pii-vault.js';
 import { loggerOptions } from '../../../src/platform/observability/logger.js';
 import { ledgerDiscrepancies } from '../../../src/services/payment/ledger.repository.js';
 import { paymentServiceModule } from '../../../src/services/payment/payment.service-module.js';
@@ -51,6 +53,7 @@ beforeAll(async () => {
       database,
       clock,
       scheduler: new Scheduler(database, clock),
+      pii: new PiiVault(generatedRing()),
       idempotencyTtlMs: 24 * 3_600_000,
       serviceUrl: () => 'http://127.0.0.1:1',
     },

@@ -16,6 +16,8 @@ import { ManualClock } from '../../../src/platform/clock.js';
 import type { AnyDB, Database } from '../../../src/platform/db/database.js';
 import { buildApp, type App } from '../../../src/platform/http/app.js';
 import { Scheduler } from '../../../src/platform/jobs/scheduler.js';
+import { generatedRing } from '../../../src/platform/pii/pii-keys.js';
+import { PiiVault } from '../../../src/platform/pii/pii-vault.js';
 import { loggerOptions } from '../../../src/platform/observability/logger.js';
 import { ledgerDiscrepancies } from '../../../src/services/payment/ledger.repository.js';
 import { paymentServiceModule } from '../../../src/services/payment/payment.service-module.js';
@@ -146,7 +148,14 @@ beforeAll(async () => {
         waitMs: 300,
       }),
     ],
-    deps: { database: counted, clock, scheduler, idempotencyTtlMs: 24 * 3_600_000, serviceUrl: () => 'http://127.0.0.1:1' },
+    deps: {
+      database: counted,
+      clock,
+      scheduler,
+      pii: new PiiVault(generatedRing()),
+      idempotencyTtlMs: 24 * 3_600_000,
+      serviceUrl: () => 'http://127.0.0.1:1',
+    },
     logger: pino(loggerOptions('silent')),
   });
   api = paymentsApi(app);

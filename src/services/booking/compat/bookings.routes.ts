@@ -114,7 +114,7 @@ async function roomTypeIdByName(ctx: BookingContext, hotelId: string, name: stri
 }
 
 async function byShortId(ctx: BookingContext, id: string): Promise<Booking> {
-  const booking = /^[A-Z0-9]{7}$/.test(id) ? await findByShortId(ctx.db, id) : undefined;
+  const booking = /^[A-Z0-9]{7}$/.test(id) ? await findByShortId(ctx.db, ctx.pii, id) : undefined;
   if (booking === undefined || booking.stay === null) throw bookingError('BOOKING_NOT_FOUND');
   return booking;
 }
@@ -187,7 +187,7 @@ export async function bookingsCompatRoutes(app: App, ctx: BookingContext): Promi
       },
     },
     async (request) => {
-      const { bookings } = await listBookings(ctx.db, {}, request.query.limit, request.query.skip);
+      const { bookings } = await listBookings(ctx.db, ctx.pii, {}, request.query.limit, request.query.skip);
       return bookings.filter((b) => b.stay !== null).map(toCompat);
     },
   );

@@ -38,6 +38,7 @@ import { runTasks } from '../booking.tasks.js';
 import { insertTasks, openTaskIds, type NewTask } from '../task.repository.js';
 import { holdInDoubt, probeHold } from './hold.steps.js';
 import { findSagaById } from './saga.repository.js';
+import type { PiiVault } from '../../../platform/pii/pii-vault.js';
 import { defineSaga, type Run, type SagaStep } from './saga.runner.js';
 
 /**
@@ -175,7 +176,7 @@ function placementSpec(current: Booking, c: RecordedChanges): PlacementSpec {
 async function releaseNewHold(run: ChangeRun, reason: string): Promise<void> {
   const holdId = run.data.placement?.hold_id;
   if (holdId === undefined) return;
-  const booking = await findBooking(run.ctx.db, run.bookingId);
+  const booking = await findBooking(run.ctx.db, run.ctx.pii, run.bookingId);
   if (booking?.inventory.holdId === holdId) return;
   await run.ctx.inventory.releaseHold(holdId, reason);
 }
@@ -184,7 +185,7 @@ async function releaseNewHold(run: ChangeRun, reason: string): Promise<void> {
 async function undoNewPayment(run: ChangeRun, reason: string): Promise<void> {
   const intentId = run.data.intent_id;
   if (intentId === undefined) return;
-  const booking = await findBooking(run.ctx.db, run.bookingId);
+  const booking = await findBooking(run.ctx.db, run.ctx.pii, run.bookingId);
   if (booking?.payment.intentId === intentId) return; // the change committed: the payment is the booking's
   const intent = await run.ctx.payment.getIntent(intentId);
   if (intent.status === 'succeeded' && intent.amount_received > intent.amount_refunded) {
@@ -334,7 +335,9 @@ const committed: ChangeStepDef = {
   name: 'committed',
   invoke: async (run) => ({
     write: async (trx) => {
-      const { booking, taskIds } = await commitChange(trx, run.ctx.clock.now(), run.bookingId, run.data, (call) => callKey(run, call));
+      const { booking, taskIds } = await commitChange(trx, run.ctx.pii, run.ctx.clock.now(), run.bookingId, run.data, (call) =>
+        callKey(run, call),
+      );
       return { result: { booking, taskIds } };
     },
   }),
@@ -423,18 +426,19 @@ function changeOf(current: Booking, data: ChangeData, key: (call: string) => str
 /** One transaction: the versioned update (409 when the booking moved on), its event and its tasks. */
 async function commitChange(
   trx: BookingTrx,
+  pii: PiiVault,
   now: Date,
   id: string,
   data: ChangeData,
   key: (call: string) => string,
 ): Promise<{ booking: Booking; taskIds: number[] }> {
-  const current = await findBooking(trx, id, true);
+  const current = await findBooking(trx, pii, id, true);
   if (current === undefined || current.version !== data.expected_version || !MODIFIABLE.includes(current.status)) {
     throw versionConflict(current, data.expected_version);
   }
   const { row, tasks } = changeOf(current, data, key, now);
-  const updated = await updateBooking(trx, id, { version: data.expected_version, statuses: MODIFIABLE }, row);
-  if (updated === undefined) throw versionConflict(await findBooking(trx, id), data.expected_version);
+  const updated = await updateBooking(trx, pii, id, { version: data.expected_version, statuses: MODIFIABLE }, row);
+  if (updated === undefined) throw versionConflict(await findBooking(trx, pii, id), data.expected_version);
   await writeEvents(trx, id, [
     event('booking.updated', { ...bookingPayload(updated), changed: data.changed, changed_by: data.actor }, now),
   ]);
@@ -468,22 +472,22 @@ export async function updateBookingDetails(
   options: ChangeOptions = {},
 ): Promise<Booking> {
   let changeId = options.changeId ?? randomUUID();
-  const prior = options.changeId === undefined ? undefined : await findSagaById(ctx.db, options.changeId);
+  const prior = options.changeId === undefined ? undefined : await findSagaById(ctx.db, ctx.pii, options.changeId);
   if (prior !== undefined) {
     // A retry of a change whose first run died: finish or undo that run, then answer as it ended.
     if (prior.booking_id !== id || prior.kind !== 'change') throw bookingError('BOOKING_INVALID', 'This change id names another request.');
     if (prior.status === 'running') await changeBookingSaga.settle(ctx, prior);
     // How it ended is what the record says (another settlement may have ended it first).
-    const settled = (await findSagaById(ctx.db, prior.id))?.status;
+    const settled = (await findSagaById(ctx.db, ctx.pii, prior.id))?.status;
     if (settled === 'running') throw platformError('IDEMPOTENCY_IN_PROGRESS');
     if (settled === 'completed') {
       await runTasks(ctx, await openTaskIds(ctx.db, id)); // what the commit left, if the first run died before it ran them
-      return getBooking(ctx.db, id);
+      return getBooking(ctx.db, ctx.pii, id);
     }
     changeId = randomUUID(); // undone: the change runs again, as a new saga
   }
 
-  const current = await getBooking(ctx.db, id);
+  const current = await getBooking(ctx.db, ctx.pii, id);
   if (current.version !== expectedVersion) throw versionConflict(current, expectedVersion);
   if (!MODIFIABLE.includes(current.status)) {
     throw bookingError(
@@ -515,7 +519,7 @@ export async function updateBookingDetails(
     // Nothing moves: no other service is called, so the commit alone is the change.
     result = await ctx.db
       .transaction()
-      .execute((trx) => commitChange(trx, ctx.clock.now(), id, data, (call) => `booking:${id}:change:${changeId}:${call}`));
+      .execute((trx) => commitChange(trx, ctx.pii, ctx.clock.now(), id, data, (call) => `booking:${id}:change:${changeId}:${call}`));
   } else {
     const state = await changeBookingSaga.start(ctx, id, { current, paymentMethod }, data, changeId);
     result = { booking: state.booking!, taskIds: state.taskIds ?? [] };

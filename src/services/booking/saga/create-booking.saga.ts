@@ -130,7 +130,7 @@ const held: CreateStepDef = {
   failureReason: (err) => `not held: ${(err as Error).message}`,
   probe: (run) => probeHold(run.ctx, run.data.hold_request),
   compensate: async (run, reason) => {
-    if (run.data.hold_id === undefined || (await findBooking(run.ctx.db, run.bookingId)) !== undefined) return;
+    if (run.data.hold_id === undefined || (await findBooking(run.ctx.db, run.ctx.pii, run.bookingId)) !== undefined) return;
     await run.ctx.inventory.releaseHold(run.data.hold_id, reason);
   },
 };
@@ -170,7 +170,7 @@ const promoRedeemed: CreateStepDef = {
     return {};
   },
   compensate: async (run) => {
-    if (!run.data.promo_code || (await findBooking(run.ctx.db, run.bookingId)) !== undefined) return;
+    if (!run.data.promo_code || (await findBooking(run.ctx.db, run.ctx.pii, run.bookingId)) !== undefined) return;
     await run.ctx.pricing.releasePromo(run.data.promo_code, run.bookingId);
   },
 };
@@ -189,6 +189,7 @@ const booked: CreateStepDef = {
       write: async (trx) => {
         const created = await insertWithFreshReference(
           trx,
+          run.ctx.pii,
           pendingBookingRow(id, input, venue, placement, columns, at, new Date(at.getTime() + run.ctx.pendingTtlMs)),
         );
         await insertHistory(trx, { bookingId: id, from: null, to: 'PENDING', by: options.actor.id, reason: 'created', at });
@@ -208,7 +209,7 @@ const booked: CreateStepDef = {
     };
   },
   compensate: async (run, reason) => {
-    const booking = await findBooking(run.ctx.db, run.bookingId);
+    const booking = await findBooking(run.ctx.db, run.ctx.pii, run.bookingId);
     if (booking === undefined) return;
     if (booking.status === 'PENDING' || booking.status === 'CONFIRMED') {
       // Cancelling writes the tasks that void the payment, release the hold and give the promo back.
@@ -217,7 +218,7 @@ const booked: CreateStepDef = {
       );
     }
     // Still PENDING: the cancellation failed; the saga stays running and recovery tries again.
-    if ((await findBooking(run.ctx.db, run.bookingId))?.status === 'PENDING') return 'unfinished';
+    if ((await findBooking(run.ctx.db, run.ctx.pii, run.bookingId))?.status === 'PENDING') return 'unfinished';
   },
 };
 
@@ -241,14 +242,14 @@ const intentCreated: CreateStepDef = {
     return {
       record: { intent_id: intent.id },
       write: async (trx) => {
-        await setPayment(trx, run.bookingId, { payment_intent_id: intent.id, payment_status: intent.status });
+        await setPayment(trx, run.ctx.pii, run.bookingId, { payment_intent_id: intent.id, payment_status: intent.status });
       },
     };
   },
   compensate: async (run, reason) => {
     const intentId = run.data.intent_id;
     if (intentId === undefined) return;
-    const booking = await findBooking(run.ctx.db, run.bookingId);
+    const booking = await findBooking(run.ctx.db, run.ctx.pii, run.bookingId);
     const key = `booking:${run.bookingId}:void`;
     if (booking === undefined) await run.ctx.payment.cancel(intentId, reason, key);
     else if ((booking.status === 'PENDING' || booking.status === 'CONFIRMED') && booking.payment.intentId === null)
@@ -268,7 +269,7 @@ const authorized: CreateStepDef = {
     );
     return {
       write: async (trx) => {
-        await setPayment(trx, run.bookingId, { payment_status: authorization.status });
+        await setPayment(trx, run.ctx.pii, run.bookingId, { payment_status: authorization.status });
       },
     };
   },
@@ -290,7 +291,7 @@ const completed: CreateStepDef = {
   name: 'completed',
   invoke: async (run) => {
     const { ctx, bookingId, data } = run;
-    const booking = (await findBooking(ctx.db, bookingId))!;
+    const booking = (await findBooking(ctx.db, ctx.pii, bookingId))!;
     if (data.intent_id === undefined && data.auto_confirm !== true) {
       return { result: { booking }, end: { status: 'completed', outcome: 'pending confirmation' } };
     }
@@ -313,6 +314,7 @@ const completed: CreateStepDef = {
       write: async (trx) => {
         const updated = await updateBooking(
           trx,
+          run.ctx.pii,
           bookingId,
           { statuses: ['PENDING'] },
           {
@@ -328,7 +330,7 @@ const completed: CreateStepDef = {
         if (updated === undefined) {
           // Expired or cancelled while we paid: the other change won; its tasks return what it held.
           return {
-            result: { booking: (await findBooking(trx, bookingId))! },
+            result: { booking: (await findBooking(trx, run.ctx.pii, bookingId))! },
             end: { status: 'compensated', outcome: 'booking changed while confirming' },
           };
         }
@@ -357,11 +359,11 @@ export const createBookingSaga = defineSaga<CreateRequest, CreateData, CreateSta
 
 export async function createBooking(ctx: BookingContext, input: CreateBookingInput, options: CreateOptions): Promise<Booking> {
   const bookingId = options.bookingId ?? randomUUID();
-  const prior = await findSaga(ctx.db, bookingId, 'create');
+  const prior = await findSaga(ctx.db, ctx.pii, bookingId, 'create');
   if (prior !== undefined) {
     // A retry of a create whose first attempt died: finish or compensate it, then answer as it ended.
     await createBookingSaga.settle(ctx, prior);
-    const booking = await findBooking(ctx.db, bookingId);
+    const booking = await findBooking(ctx.db, ctx.pii, bookingId);
     if (booking === undefined)
       throw bookingError('BOOKING_INVALID', 'This booking request could not be completed; send it again with a new idempotency key.');
     return booking;

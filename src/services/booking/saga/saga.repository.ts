@@ -1,12 +1,19 @@
 /** SQL of booking.saga: one row per saga, its last recorded step and what its compensations need. */
 import type { Selectable } from 'kysely';
+import type { PiiVault } from '../../../platform/pii/pii-vault.js';
+import { guestJsonProtection } from '../booking.pii.js';
 import type { BookingExecutor, SagaTable } from '../booking.tables.js';
+
+/** Saga data may carry guest data (a change's new name, email or phone): sealed as stored, opened as read. */
+const sealData = (pii: PiiVault, data: object) => JSON.stringify(guestJsonProtection(pii).seal(data));
+const opened = (pii: PiiVault, r: SagaRecord): SagaRecord => ({ ...r, data: guestJsonProtection(pii).open(r.data) as SagaRecord['data'] });
 
 export type SagaRecord = Selectable<SagaTable>;
 export type SagaKind = SagaTable['kind'];
 
 export async function insertSaga(
   db: BookingExecutor,
+  pii: PiiVault,
   saga: { id: string; bookingId: string; kind: SagaKind; step: string; data: object; at: Date },
 ): Promise<void> {
   await db
@@ -17,7 +24,7 @@ export async function insertSaga(
       kind: saga.kind,
       status: 'running',
       step: saga.step,
-      data: JSON.stringify(saga.data),
+      data: sealData(pii, saga.data),
       outcome: null,
       started_at: saga.at,
       updated_at: saga.at,
@@ -26,10 +33,10 @@ export async function insertSaga(
 }
 
 /** Records that the saga finished `step`, with the data its compensations and its recovery need. */
-export async function recordStep(db: BookingExecutor, sagaId: string, step: string, data: object, at: Date): Promise<void> {
+export async function recordStep(db: BookingExecutor, pii: PiiVault, sagaId: string, step: string, data: object, at: Date): Promise<void> {
   await db
     .updateTable('booking.saga')
-    .set({ step, data: JSON.stringify(data), updated_at: at })
+    .set({ step, data: sealData(pii, data), updated_at: at })
     .where('id', '=', sagaId)
     .execute();
 }
@@ -51,8 +58,9 @@ export async function endSaga(
     .execute();
 }
 
-export async function findSaga(db: BookingExecutor, bookingId: string, kind: SagaKind): Promise<SagaRecord | undefined> {
-  return db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', kind).executeTakeFirst();
+export async function findSaga(db: BookingExecutor, pii: PiiVault, bookingId: string, kind: SagaKind): Promise<SagaRecord | undefined> {
+  const r = await db.selectFrom('booking.saga').selectAll().where('booking_id', '=', bookingId).where('kind', '=', kind).executeTakeFirst();
+  return r && opened(pii, r);
 }
 
 /**
@@ -70,13 +78,14 @@ export async function claimSaga(db: BookingExecutor, sagaId: string, seen: Date,
   return Number(claimed.numUpdatedRows) === 1;
 }
 
-export async function findSagaById(db: BookingExecutor, id: string): Promise<SagaRecord | undefined> {
-  return db.selectFrom('booking.saga').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findSagaById(db: BookingExecutor, pii: PiiVault, id: string): Promise<SagaRecord | undefined> {
+  const r = await db.selectFrom('booking.saga').selectAll().where('id', '=', id).executeTakeFirst();
+  return r && opened(pii, r);
 }
 
 /** Running sagas untouched since `cutoff`, the longest untouched first. */
-export async function findStuckSagas(db: BookingExecutor, cutoff: Date, limit: number): Promise<SagaRecord[]> {
-  return db
+export async function findStuckSagas(db: BookingExecutor, pii: PiiVault, cutoff: Date, limit: number): Promise<SagaRecord[]> {
+  const rows = await db
     .selectFrom('booking.saga')
     .selectAll()
     .where('status', '=', 'running')
@@ -84,4 +93,5 @@ export async function findStuckSagas(db: BookingExecutor, cutoff: Date, limit: n
     .orderBy('updated_at')
     .limit(limit)
     .execute();
+  return rows.map((r) => opened(pii, r));
 }

@@ -132,7 +132,7 @@ class Running<I, D extends object, S extends object> implements Run<I, D, S> {
 
   async note(patch: Partial<D>): Promise<void> {
     Object.assign(this.data, patch);
-    await recordStep(this.ctx.db, this.sagaId, this.recorded, this.data, this.ctx.clock.now());
+    await recordStep(this.ctx.db, this.ctx.pii, this.sagaId, this.recorded, this.data, this.ctx.clock.now());
   }
 
   async end(db: BookingContext['db'] | BookingTrx, end: SagaEnd): Promise<void> {
@@ -159,7 +159,7 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
     const record = async (db: BookingContext['db'] | BookingTrx, end: SagaEnd | undefined): Promise<SagaEnd | undefined> => {
       const ending = end ?? (last ? { status: 'completed' as const, outcome: step.name } : undefined);
       if (ending !== undefined) await run.end(db, ending);
-      else await recordStep(db, run.sagaId, step.name, run.data, run.ctx.clock.now());
+      else await recordStep(db, run.ctx.pii, run.sagaId, step.name, run.data, run.ctx.clock.now());
       return ending;
     };
     const end =
@@ -212,7 +212,7 @@ export function defineSaga<I, D extends object, S extends object>(def: SagaDefin
     kind: def.kind,
 
     async start(ctx, bookingId, input, data, sagaId = randomUUID()) {
-      await insertSaga(ctx.db, { id: sagaId, bookingId, kind: def.kind, step: def.initial, data, at: ctx.clock.now() });
+      await insertSaga(ctx.db, ctx.pii, { id: sagaId, bookingId, kind: def.kind, step: def.initial, data, at: ctx.clock.now() });
       const run = new Running<I, D, S>(ctx, sagaId, bookingId, input, data, def.initial);
       await forward(run, 0);
       return run.state;
@@ -265,7 +265,7 @@ export async function recoverStuckSagas(
   limit = 100,
 ): Promise<{ completed: number; compensated: number; pending: number }> {
   const cutoff = new Date(ctx.clock.now().getTime() - ctx.sagaRecoveryAfterMs);
-  const stuck = await findStuckSagas(ctx.db, cutoff, limit);
+  const stuck = await findStuckSagas(ctx.db, ctx.pii, cutoff, limit);
   const result = { completed: 0, compensated: 0, pending: 0 };
   for (const record of stuck) {
     const saga = sagas.find((s) => s.kind === record.kind);

@@ -1,0 +1,43 @@
+/**
+ * Guest data inside stored JSON (an idempotency key's stored answer, a saga's recorded data): every
+ * string under one of the named fields, at any depth, is sealed before it is stored and opened when
+ * it is read back. Values already sealed are left as they are; values stored before sealing existed
+ * (plain text) are read as they are until `innkeeper keys rotate-pii` seals them.
+ */
+import { isSealed } from './pii-cipher.js';
+import type { PiiVault } from './pii-vault.js';
+
+/** What a store does to a JSON body on its way to the table and back. */
+export interface JsonProtection {
+  seal(body: unknown): unknown;
+  open(body: unknown): unknown;
+}
+
+function walk(value: unknown, fields: ReadonlySet<string>, onField: (field: string, text: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => walk(v, fields, onField));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = typeof v === 'string' && fields.has(key) ? onField(key, v) : walk(v, fields, onField);
+  }
+  return out;
+}
+
+/** Seals and opens the strings under `fields` (the field name is bound to each ciphertext). */
+export function sealedJsonFields(vault: PiiVault, fields: readonly string[]): JsonProtection {
+  const names = new Set(fields);
+  return {
+    seal: (body) => walk(body, names, (field, text) => (isSealed(text) ? text : vault.seal(field, text))),
+    open: (body) => walk(body, names, (field, text) => vault.open(field, text)),
+  };
+}
+
+/** Whether any string under `fields` is still plain text (a value to seal on the next rotation pass). */
+export function hasPlainFields(body: unknown, fields: readonly string[]): boolean {
+  let plain = false;
+  walk(body, new Set(fields), (_field, text) => {
+    if (!isSealed(text)) plain = true;
+    return text;
+  });
+  return plain;
+}
