@@ -4,6 +4,7 @@
  * beside the data directory, so both work while the server runs; on PostgreSQL, in the database.
  */
 import { createInterface } from 'node:readline';
+import { commandPiiStatus, commandRotatePii } from './cli.pii.js';
 import { parseArgs } from 'node:util';
 import { systemClock } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
@@ -106,7 +107,9 @@ export async function commandToken(argv: string[], out: (line: string) => void):
 /** innkeeper keys rotate: retires the signing key; tokens it signed verify until they expire. */
 export async function commandKeys(argv: string[], out: (line: string) => void): Promise<void> {
   const [sub, ...rest] = argv;
-  if (sub !== 'rotate') throw new AccessUsageError('usage: innkeeper keys rotate [--data-dir DIR]');
+  if (sub === 'rotate-pii') return commandRotatePii(rest, out);
+  if (sub === 'status') return commandPiiStatus(rest, out);
+  if (sub !== 'rotate') throw new AccessUsageError('usage: innkeeper keys rotate | rotate-pii | status [--data-dir DIR]');
   const { values } = parseArgs({ args: rest, options: common, strict: true });
   const config = loadConfig(process.env, { dataDir: values['data-dir'], memory: values.memory });
   await withKeys(config, async (store) => {

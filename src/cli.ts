@@ -26,6 +26,7 @@ import { loadAuthConfig } from './platform/auth/auth.config.js';
 import { piiRuntimeFor } from './platform/pii/pii.runtime.js';
 import { DEMO_PASSWORD } from './platform/auth/demo-identities.js';
 import { AccessUsageError, commandApiKeys, commandKeys, commandToken, commandUsers } from './cli.access.js';
+import { PiiUsageError } from './cli.pii.js';
 
 const USAGE = `usage:
   innkeeper start [--port N] [--services a,b] [--data-dir DIR | --memory] [--seed NAME] [--demo]
@@ -35,7 +36,7 @@ const USAGE = `usage:
   innkeeper jobs run NAME
   innkeeper reconcile [--data-dir DIR | --memory] [--json] [--deadline-minutes N] [--skip CHECK,…]
   innkeeper token --role guest|business|admin|service [--sub S] [--org O] [--venues a,b] [--booking B] [--ttl 1h]
-  innkeeper keys rotate
+  innkeeper keys rotate | rotate-pii | status [--data-dir DIR]
   innkeeper users add --email E --role business|admin [--org O] [--venues a,b] [--password-stdin]
   innkeeper api-keys create --name N [--role service|admin] | list | revoke ID
 
@@ -312,7 +313,7 @@ try {
   await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof ConfigError) fail(`invalid configuration: ${err.message}`);
-  if (err instanceof UsageError || err instanceof AccessUsageError) fail(err.message);
+  if (err instanceof UsageError || err instanceof AccessUsageError || err instanceof PiiUsageError) fail(err.message);
   if (err instanceof MissingServiceUrlError) fail(`invalid configuration: ${err.message}`);
   if (err instanceof DatabaseUnavailableError) fail(err.message, 1);
   if (err instanceof MigrationError) fail(err.message, 1);

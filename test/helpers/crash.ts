@@ -50,11 +50,14 @@ export async function crashWorld(backend: 'pglite' | 'postgres'): Promise<CrashW
     const u = new URL(adminUrl);
     u.pathname = `/${name}`;
     const url = u.toString();
-    env = { DATABASE_URL: url };
+    // Its own guest-data key file: a rotation in one world must not retire keys another still uses.
+    const keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'innkeeper-pii-'));
+    env = { DATABASE_URL: url, PII_KEY_FILE: path.join(keyDir, 'pii-keys.json') };
     open = () => openDatabase({ kind: 'postgres', url, poolSize: 2 });
     dispose = async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
+      fs.rmSync(keyDir, { recursive: true, force: true });
     };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'innkeeper-crash-'));

@@ -82,34 +82,44 @@ export function parsePiiKeys(keysText: string, indexKeyText: string): PiiKeyRing
 interface KeyFileContent {
   readonly keys: readonly { readonly id: string; readonly secret: string }[];
   readonly index_key: string;
+  /** When `innkeeper keys rotate-pii` put the first key first; removed when every value is under it. */
+  readonly rotation_started_at?: string;
 }
 
+/** `k<n>` one above the highest in use, so an id is never given to a second key (old backups name the first). */
 export function newKeyId(existing: Iterable<string>): string {
-  const taken = new Set(existing);
-  for (let n = 1; ; n += 1) {
-    const id = `k${n}`;
-    if (!taken.has(id)) return id;
+  let highest = 0;
+  for (const id of existing) {
+    const m = /^k(\d+)$/.exec(id);
+    if (m !== null) highest = Math.max(highest, Number(m[1]));
   }
+  return `k${highest + 1}`;
 }
 
 export function generatedRing(): PiiKeyRing {
   return ringOf([{ id: 'k1', secret: randomBytes(KEY_BYTES) }], randomBytes(KEY_BYTES));
 }
 
-function contentOf(ring: PiiKeyRing): KeyFileContent {
+function contentOf(ring: PiiKeyRing, rotatingSince: Date | undefined): KeyFileContent {
   const others = [...ring.keys.values()].filter((k) => k.id !== ring.current.id);
   return {
     keys: [ring.current, ...others].map((k) => ({ id: k.id, secret: k.secret.toString('base64') })),
     index_key: ring.indexKey.toString('base64'),
+    ...(rotatingSince === undefined ? {} : { rotation_started_at: rotatingSince.toISOString() }),
   };
 }
 
-export function writeKeyFile(file: string, ring: PiiKeyRing): void {
-  writeFileSync(file, `${JSON.stringify(contentOf(ring), null, 2)}\n`, { mode: 0o600 });
+export function writeKeyFile(file: string, ring: PiiKeyRing, rotatingSince?: Date): void {
+  writeFileSync(file, `${JSON.stringify(contentOf(ring, rotatingSince), null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600); // an existing file keeps its mode on write
 }
 
 export function readKeyFile(file: string): PiiKeyRing {
+  return readKeyFileState(file).ring;
+}
+
+/** The ring of a key file, and since when a rotation is under way (undefined: none). */
+export function readKeyFileState(file: string): { ring: PiiKeyRing; rotatingSince: Date | undefined } {
   let content: KeyFileContent;
   try {
     content = JSON.parse(readFileSync(file, 'utf8')) as KeyFileContent;
@@ -124,7 +134,10 @@ export function readKeyFile(file: string): PiiKeyRing {
     if (typeof id !== 'string' || !KEY_ID.test(id)) throw new PiiKeyError(`the PII key file ${file} names a key without a valid id`);
     return { id, secret: decodeSecret(String(k.secret), `PII key ${id}`) };
   });
-  return ringOf(keys, decodeSecret(content.index_key, 'the index key'));
+  return {
+    ring: ringOf(keys, decodeSecret(content.index_key, 'the index key')),
+    rotatingSince: typeof content.rotation_started_at === 'string' ? new Date(content.rotation_started_at) : undefined,
+  };
 }
 
 /** The key file of an embedded data directory: beside it, `<dir>.pii-keys.json`. */

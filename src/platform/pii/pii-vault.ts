@@ -2,11 +2,14 @@
  * What services use to protect guest data: seal a value for storage, open a stored one, compute a
  * blind index. It holds the process's key ring and, when a stored value names a key the ring does
  * not hold (another process added it with `innkeeper keys rotate-pii`), loads the ring again — at
- * most once a second — before giving up.
+ * most once a second — before giving up. A ring from a key file is also read again every few seconds
+ * before sealing, so that once a rotation put a new key first, new values are sealed under it.
  */
 import { blindIndex, type IndexedKind } from './blind-index.js';
 import { isSealed, keyIdOf, openPii, sealPii, type Sealed } from './pii-cipher.js';
 import type { PiiKeyRing } from './pii-keys.js';
+
+export const RELOAD_BEFORE_SEALING_MS = 5_000;
 
 export class PiiVault {
   #ring: PiiKeyRing;
@@ -25,6 +28,7 @@ export class PiiVault {
   }
 
   seal(field: string, plaintext: string): Sealed {
+    if (Date.now() - this.#loadedAt > RELOAD_BEFORE_SEALING_MS) this.#reload();
     return sealPii(this.#ring, field, plaintext);
   }
 

@@ -4,7 +4,7 @@
  * it is read back. Values already sealed are left as they are; values stored before sealing existed
  * (plain text) are read as they are until `innkeeper keys rotate-pii` seals them.
  */
-import { isSealed } from './pii-cipher.js';
+import { isSealed, keyIdOf } from './pii-cipher.js';
 import type { PiiVault } from './pii-vault.js';
 
 /** What a store does to a JSON body on its way to the table and back. */
@@ -40,4 +40,20 @@ export function hasPlainFields(body: unknown, fields: readonly string[]): boolea
     return text;
   });
   return plain;
+}
+
+/**
+ * The body with every value under `fields` sealed under the vault's current key, and whether that
+ * changed anything (a value under an older key, or one still plain).
+ */
+export function resealJsonFields(vault: PiiVault, fields: readonly string[], body: unknown): { body: unknown; changed: boolean } {
+  const names = new Set(fields);
+  let changed = false;
+  const current = vault.ring.current.id;
+  const out = walk(body, names, (field, text) => {
+    if (isSealed(text) && keyIdOf(text) === current) return text;
+    changed = true;
+    return vault.seal(field, vault.open(field, text));
+  });
+  return { body: out, changed };
 }
