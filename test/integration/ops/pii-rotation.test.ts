@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { crashWorld, send, type CrashWorld, type Json } from '../../helpers/crash.js';
+import { crashWorld, send, type CrashWorld } from '../../helpers/crash.js';
 import { runCli, type StartedProcess } from '../../helpers/process.js';
 
 const backend = inject('backend');
@@ -44,7 +44,7 @@ describe('innkeeper keys rotate-pii', { timeout: 300_000 }, () => {
           union all
           select m[1] from booking.saga t, regexp_matches(t.data::text, '"pii1\\.([A-Za-z0-9_-]+)\\.', 'g') m
         ) k group by kid`.execute(database.db);
-      return Object.fromEntries(rows.map((r) => [r.kid, r.n])) as Record<string, number>;
+      return Object.fromEntries(rows.map((r) => [r.kid, r.n]));
     });
 
   it('moves every guest value to a new key, killed half way and run again, and retires the old key', async () => {
@@ -99,8 +99,8 @@ describe('innkeeper keys rotate-pii', { timeout: 300_000 }, () => {
         { 'idempotency-key': `rot-${n}` },
       );
       expect(r.status, JSON.stringify(r.body)).toBe(201);
-      guests.set((r.body as Json).id as string, g);
-      return r.body as Json;
+      guests.set(r.body.id as string, g);
+      return r.body;
     };
     const first = await book(proc.url);
     for (let i = 1; i < 40; i++) await book(proc.url);
@@ -116,9 +116,9 @@ describe('innkeeper keys rotate-pii', { timeout: 300_000 }, () => {
         reference: first.booking_reference,
         email: 'GUEST-0@rotation.example',
       });
-      if (r.status !== 200 || (r.body as Json).id !== first.id) lookupFails.push(`${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status !== 200 || r.body.id !== first.id) lookupFails.push(`${r.status} ${JSON.stringify(r.body)}`);
       const s = await send(base, 'GET', `/api/v1/bookings?guest_email=${encodeURIComponent('guest-1@rotation.example')}`);
-      if (s.status !== 200 || (s.body as Json).total !== 1) lookupFails.push(`${s.status} ${JSON.stringify(s.body)}`);
+      if (s.status !== 200 || s.body.total !== 1) lookupFails.push(`${s.status} ${JSON.stringify(s.body)}`);
     };
 
     let load: Promise<void> = Promise.resolve();
@@ -173,7 +173,7 @@ describe('innkeeper keys rotate-pii', { timeout: 300_000 }, () => {
     for (const [id, g] of guests) {
       const r = await send(proc.url, 'GET', `/api/v1/bookings/${id}`);
       expect(r.status).toBe(200);
-      const b = r.body as Json;
+      const b = r.body;
       expect([b.guest_name, b.guest_email, b.guest_phone]).toEqual([g.name, g.email, g.phone]);
     }
     await lookup(proc.url);
