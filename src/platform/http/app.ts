@@ -28,6 +28,7 @@ import { platformError } from '../errors.js';
 import { loggerOptions } from '../observability/logger.js';
 import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
 import { authRoutes } from '../auth/auth.routes.js';
+import { auditRoutes } from '../audit/audit.routes.js';
 import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
@@ -249,6 +250,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const access = options.access;
     authRoutes(app, { tokens: access.tokens, db: access.db, clock: options.deps.clock });
   }
+  auditRoutes(app, options.deps.database.db);
 
   for (const service of options.services) {
     await app.register(async (scope) => {

@@ -4,6 +4,11 @@ import type { Booking } from './booking.model.js';
 /** Failure kinds of the booking service. */
 export const bookingError = defineErrors({
   BOOKING_NOT_FOUND: { status: 404, message: 'The booking does not exist.' },
+  GUEST_NOT_FOUND: { status: 404, message: 'No booking of this guest is held (or none you may see).' },
+  GUEST_HAS_ACTIVE_BOOKINGS: {
+    status: 409,
+    message: "The guest has bookings that are not over; cancel them before erasing the guest's data.",
+  },
   BOOKING_VERSION_CONFLICT: { status: 409, message: 'The booking was changed by someone else; read it again and retry.' },
   EXPECTED_VERSION_REQUIRED: { status: 400, message: 'An update needs the version it was based on: expected_version or If-Match.' },
   INVALID_STATUS_TRANSITION: { status: 400, message: 'This status change is not allowed.' },

@@ -1,5 +1,5 @@
 /**
- * A booking's guest data at rest: the name, email and phone columns hold sealed values (AES-256-GCM,
+ * A booking's guest data at rest: the name, email, phone and special-requests columns hold sealed values (AES-256-GCM,
  * the field bound to each ciphertext) and the email and phone have blind indexes beside them. The
  * repository seals on every write and opens on every read, so the domain only ever sees plain
  * values and no plain value reaches a table; whether a caller may see them is the routes' business.
@@ -13,9 +13,15 @@ import type { PiiVault } from '../../platform/pii/pii-vault.js';
 import type { BookingTable } from './booking.tables.js';
 
 /** The field names each column's ciphertext is bound to. */
-export const GUEST_FIELDS = { name: 'booking.guest_name', email: 'booking.guest_email', phone: 'booking.guest_phone' } as const;
+export const GUEST_FIELDS = {
+  name: 'booking.guest_name',
+  email: 'booking.guest_email',
+  phone: 'booking.guest_phone',
+  requests: 'booking.special_requests',
+} as const;
 
-type GuestColumns = Pick<BookingTable, 'guest_name' | 'guest_email' | 'guest_phone'>;
+/** The guest's words in special requests (allergies, a name for the cake) are sealed like the contact details. */
+type GuestColumns = Pick<BookingTable, 'guest_name' | 'guest_email' | 'guest_phone' | 'special_requests'>;
 
 export interface SealedGuestColumns {
   guest_name?: string;
@@ -23,6 +29,7 @@ export interface SealedGuestColumns {
   guest_phone?: string | null;
   guest_email_index?: string | null;
   guest_phone_index?: string | null;
+  special_requests?: string | null;
 }
 
 /** The columns to write for the guest fields a row sets (only those it sets), indexes included. */
@@ -37,6 +44,7 @@ export function sealGuestColumns(pii: PiiVault, row: Partial<GuestColumns>): Sea
     out.guest_phone = pii.sealOptional(GUEST_FIELDS.phone, row.guest_phone);
     out.guest_phone_index = pii.indexOptional('phone', row.guest_phone);
   }
+  if (row.special_requests !== undefined) out.special_requests = pii.sealOptional(GUEST_FIELDS.requests, row.special_requests);
   return out;
 }
 
@@ -47,6 +55,7 @@ export function openGuestColumns<R extends GuestColumns>(pii: PiiVault, row: R):
     guest_name: pii.open(GUEST_FIELDS.name, row.guest_name),
     guest_email: pii.openOptional(GUEST_FIELDS.email, row.guest_email),
     guest_phone: pii.openOptional(GUEST_FIELDS.phone, row.guest_phone),
+    special_requests: pii.openOptional(GUEST_FIELDS.requests, row.special_requests),
   };
 }
 
@@ -55,9 +64,11 @@ export const GUEST_JSON_FIELDS = [
   'guest_name',
   'guest_email',
   'guest_phone',
+  'special_requests',
   'guestName',
   'guestEmail',
   'guestPhone',
+  'specialRequests',
   'guest_token',
 ] as const;
 

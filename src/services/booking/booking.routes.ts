@@ -6,6 +6,7 @@ import { idempotentReply, type IdempotencyStore } from '../../platform/http/idem
 import { IdempotencyHeaders, replies } from '../../platform/http/schemas.js';
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '../../platform/auth/identity.js';
+import { recordAudit } from '../../platform/audit/audit.repository.js';
 import { bookingScope } from './booking.access.js';
 import { checkAvailability } from './booking.availability.js';
 import { bookingError } from './booking.errors.js';
@@ -97,6 +98,20 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
   /** The booking a caller names, if it is theirs to see (else 404 BOOKING_NOT_FOUND, as if it did not exist). */
   const owned = async (request: FastifyRequest, id: string) => getBooking(ctx.db, ctx.pii, id, await bookingScope(ctx, request.identity));
   const writers = ['guest', 'business', 'admin'] as const;
+  /** Staff reading many guests' data at once leave a line in the audit trail (ids and counts only). */
+  const auditBulkRead = async (request: FastifyRequest, what: string, count: number, details: Record<string, unknown>) => {
+    const identity = request.identity;
+    if (count === 0 || identity === null || (identity.role !== 'business' && identity.role !== 'admin')) return;
+    await recordAudit(ctx.db, {
+      actor: { id: identity.sub, role: identity.role },
+      action: 'bookings.read_in_bulk',
+      objectType: 'bookings',
+      objectId: what,
+      requestId: String(request.id),
+      details: { ...details, bookings: count },
+      at: ctx.clock.now(),
+    });
+  };
   const ok = (b: Booking, status = 200) => ({ status, body: bookingToReply(b), headers: { etag: etag(b) } });
 
   app.post(
@@ -328,6 +343,10 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
         ...(q.guest_phone === undefined ? {} : { guestPhone: q.guest_phone }),
       };
       const { bookings, total } = await listBookings(ctx.db, ctx.pii, filter, q.limit, q.offset, await bookingScope(ctx, request.identity));
+      await auditBulkRead(request, 'search', bookings.length, {
+        by_email: q.guest_email !== undefined,
+        by_phone: q.guest_phone !== undefined,
+      });
       return page(bookings, total, q.limit, q.offset);
     },
   );
@@ -385,6 +404,7 @@ export function bookingRoutes(app: App, ctx: BookingContext, store: IdempotencyS
           q.offset,
           await bookingScope(ctx, request.identity),
         );
+        if (param === 'venue_id') await auditBulkRead(request, `venue:${id}`, bookings.length, {});
         return page(bookings, total, q.limit, q.offset);
       },
     );

@@ -5,6 +5,7 @@
 import type { ServiceModule } from '../../platform/http/app.js';
 import { guestJsonProtection } from './booking.pii.js';
 import { bookingRoutes } from './booking.routes.js';
+import { guestDataRoutes } from './guest-data.routes.js';
 import { DEFAULT_PENDING_TTL_MS, DEFAULT_SAGA_RECOVERY_AFTER_MS, type BookingContext } from './booking.context.js';
 import type { BookingDb } from './booking.tables.js';
 import { InventoryClient } from './clients/inventory.client.js';
@@ -16,6 +17,7 @@ import * as createBookings from './migrations/2026_11_25_150000_create_bookings.
 import * as createSagas from './migrations/2026_11_25_151000_create_sagas.js';
 import * as changeSagas from './migrations/2026_12_07_120000_change_sagas.js';
 import * as guestDataSealed from './migrations/2026_12_08_100000_guest_data_sealed.js';
+import * as guestErasure from './migrations/2026_12_08_120000_guest_erasure.js';
 
 export const bookingService: ServiceModule = {
   name: 'booking',
@@ -27,6 +29,7 @@ export const bookingService: ServiceModule = {
       '2026_11_25_151000_create_sagas': createSagas,
       '2026_12_07_120000_change_sagas': changeSagas,
       '2026_12_08_100000_guest_data_sealed': guestDataSealed,
+      '2026_12_08_120000_guest_erasure': guestErasure,
     },
   },
   register: async (app, deps) => {
@@ -54,6 +57,7 @@ export const bookingService: ServiceModule = {
       protect: guestJsonProtection(deps.pii),
     };
     bookingRoutes(app, ctx, store);
+    guestDataRoutes(app, ctx);
     await app.register(async (scope) => bookingsCompatRoutes(scope, ctx));
     for (const job of bookingJobs(ctx)) deps.scheduler.add(job);
   },

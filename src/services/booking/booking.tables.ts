@@ -18,6 +18,8 @@ export interface BookingTable {
   /** Blind indexes (keyed HMAC) of the normalised email and phone, for exact-match lookups. */
   guest_email_index: ColumnType<string | null, string | null | undefined, string | null>;
   guest_phone_index: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the guest's data was erased (GDPR article 17); null while it is held. */
+  guest_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   venue_id: string;
   venue_type: VenueType;
   venue_name: string;

@@ -13,7 +13,7 @@ import type { PiiVault } from '../../platform/pii/pii-vault.js';
 import { isSealed, keyIdOf } from '../../platform/pii/pii-cipher.js';
 import { resealJsonFields } from '../../platform/pii/sealed-json.js';
 import { GUEST_FIELDS, GUEST_JSON_FIELDS } from './booking.pii.js';
-import type { BookingDb } from './booking.tables.js';
+import type { BookingDb, BookingTrx } from './booking.tables.js';
 
 /** How many stored values name each key (`plain`: not sealed yet), per place. */
 export interface KeyUse {
@@ -29,6 +29,7 @@ export async function guestDataKeyUse(db: BookingDb): Promise<KeyUse[]> {
       select guest_name as v from booking.booking
       union all select guest_email from booking.booking where guest_email is not null
       union all select guest_phone from booking.booking where guest_phone is not null
+      union all select special_requests from booking.booking where special_requests is not null
     ) values_ group by 1 order by 1`.execute(db);
   const inJson = async (place: 'booking.saga' | 'booking.idempotency_key', column: 'data' | 'response_body') => {
     const { rows } = await sql<{ kid: string; n: number }>`
@@ -58,7 +59,7 @@ export async function resealBookingRows(db: BookingDb, pii: PiiVault, after: str
   return db.transaction().execute(async (trx) => {
     const rows = await trx
       .selectFrom('booking.booking')
-      .select(['id', 'guest_name', 'guest_email', 'guest_phone', 'guest_email_index', 'guest_phone_index'])
+      .select(['id', 'guest_name', 'guest_email', 'guest_phone', 'guest_email_index', 'guest_phone_index', 'special_requests'])
       .$if(after !== undefined, (q) => q.where('id', '>', after!))
       .orderBy('id')
       .limit(limit)
@@ -67,7 +68,8 @@ export async function resealBookingRows(db: BookingDb, pii: PiiVault, after: str
     let resealed = 0;
     for (const r of rows) {
       const indexed = (r.guest_email === null || r.guest_email_index !== null) && (r.guest_phone === null || r.guest_phone_index !== null);
-      if (underCurrent(pii, r.guest_name) && underCurrent(pii, r.guest_email) && underCurrent(pii, r.guest_phone) && indexed) continue;
+      const sealed = [r.guest_name, r.guest_email, r.guest_phone, r.special_requests].every((v) => underCurrent(pii, v));
+      if (sealed && indexed) continue;
       const email = pii.openOptional(GUEST_FIELDS.email, r.guest_email);
       const phone = pii.openOptional(GUEST_FIELDS.phone, r.guest_phone);
       await trx
@@ -78,6 +80,7 @@ export async function resealBookingRows(db: BookingDb, pii: PiiVault, after: str
           guest_phone: pii.sealOptional(GUEST_FIELDS.phone, phone),
           guest_email_index: pii.indexOptional('email', email),
           guest_phone_index: pii.indexOptional('phone', phone),
+          special_requests: pii.sealOptional(GUEST_FIELDS.requests, pii.openOptional(GUEST_FIELDS.requests, r.special_requests)),
         })
         .where('id', '=', r.id)
         .execute();
@@ -145,4 +148,99 @@ export async function resealStoredAnswers(
       resealed,
     };
   });
+}
+
+/** What an erasure leaves in place of a name: the column stays NOT NULL, and this is nobody's name. */
+export const ERASED = '[erased]';
+
+/** The guest's bookings (within what the caller may see), locked for an erasure. */
+export async function guestBookingIdsForErasure(trx: BookingTrx, guestId: string, venueIds: readonly string[] | undefined) {
+  return trx
+    .selectFrom('booking.booking')
+    .select(['id', 'status', 'guest_erased_at'])
+    .where('guest_id', '=', guestId)
+    .$if(venueIds !== undefined, (q) => (venueIds!.length === 0 ? q.where(sql<boolean>`false`) : q.where('venue_id', 'in', [...venueIds!])))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/**
+ * Removes the guest data of these bookings wherever the booking schema holds it: the row (name,
+ * email, phone, their indexes, special requests; a new version), the sagas' data and the stored
+ * answers of their idempotency keys. Ids, dates, amounts, history and events stay (events and
+ * history carry no guest data).
+ */
+export async function eraseGuestData(
+  trx: BookingTrx,
+  bookingIds: readonly string[],
+  at: Date,
+): Promise<{ sagas: number; storedAnswers: number }> {
+  if (bookingIds.length === 0) return { sagas: 0, storedAnswers: 0 };
+  await trx
+    .updateTable('booking.booking')
+    .set((eb) => ({
+      guest_name: ERASED,
+      guest_email: null,
+      guest_phone: null,
+      guest_email_index: null,
+      guest_phone_index: null,
+      special_requests: null,
+      guest_erased_at: at,
+      updated_at: at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', 'in', [...bookingIds])
+    .execute();
+  const sagas = await trx
+    .selectFrom('booking.saga')
+    .select(['id', 'data'])
+    .where('booking_id', 'in', [...bookingIds])
+    .forUpdate()
+    .execute();
+  let scrubbedSagas = 0;
+  for (const s of sagas) {
+    const { body, changed } = scrubJsonFields(s.data);
+    if (!changed) continue;
+    await trx
+      .updateTable('booking.saga')
+      .set({ data: JSON.stringify(body) })
+      .where('id', '=', s.id)
+      .execute();
+    scrubbedSagas += 1;
+  }
+  const ids = sql.join(bookingIds.map((id) => sql`${id}`));
+  const { rows: keys } = await sql<{ scope: string; key: string; response_body: unknown }>`
+    select scope, key, response_body from booking.idempotency_key
+    where response_body is not null and (resource_id in (${ids}) or response_body ->> 'id' in (${ids}) or response_body ->> 'booking_id' in (${ids}))
+    for update`.execute(trx);
+  let scrubbedAnswers = 0;
+  for (const k of keys) {
+    const { body, changed } = scrubJsonFields(k.response_body);
+    if (!changed) continue;
+    await sql`update booking.idempotency_key set response_body = ${JSON.stringify(body)}::jsonb where scope = ${k.scope} and key = ${k.key}`.execute(
+      trx,
+    );
+    scrubbedAnswers += 1;
+  }
+  return { sagas: scrubbedSagas, storedAnswers: scrubbedAnswers };
+}
+
+/** Every guest-data string in a stored JSON replaced by the erasure marker. */
+function scrubJsonFields(body: unknown): { body: unknown; changed: boolean } {
+  const fields = new Set<string>(GUEST_JSON_FIELDS);
+  let changed = false;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (typeof value !== 'object' || value === null) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (fields.has(k) && typeof v === 'string' && v !== ERASED) {
+        changed = true;
+        out[k] = ERASED;
+      } else out[k] = walk(v);
+    }
+    return out;
+  };
+  return { body: walk(body), changed };
 }

@@ -77,6 +77,7 @@ describe('guest data at rest', () => {
       guest_name: NAME,
       guest_email: EMAIL,
       guest_phone: PHONE,
+      special_requests: 'a ground-floor room, please: Philippa walks with a stick',
       payment_method: card,
     };
     const created = await call('POST', '/api/v1/bookings', body, { 'idempotency-key': 'rest-create-1' });
@@ -131,7 +132,19 @@ describe('guest data at rest', () => {
     expect(rows.some((r) => r.table === 'booking.booking')).toBe(true);
     expect(rows.some((r) => r.table === 'booking.idempotency_key')).toBe(true);
     expect(rows.some((r) => r.table === 'booking.saga')).toBe(true);
-    const needles = [NAME, EMAIL, PHONE, NEW_NAME, NEW_EMAIL, NEW_PHONE, 'Quartermaine', 'Oyelaran', '4960731', '5550199'];
+    const needles = [
+      NAME,
+      EMAIL,
+      PHONE,
+      NEW_NAME,
+      NEW_EMAIL,
+      NEW_PHONE,
+      'Quartermaine',
+      'Oyelaran',
+      '4960731',
+      '5550199',
+      'walks with a stick',
+    ];
     expect(plainIn(rows, needles)).toEqual([]);
     expect(plainIn(rows, [guestToken, other.body.guest_token as string])).toEqual([]);
     // The columns hold sealed values naming their key; the indexes are 64 hex digits.

@@ -38,7 +38,8 @@ describe('innkeeper keys rotate-pii', { timeout: 300_000 }, () => {
           select case when v like 'pii1.%' then split_part(v, '.', 2) else 'plain' end as kid from (
             select guest_name as v from booking.booking
             union all select guest_email from booking.booking where guest_email is not null
-            union all select guest_phone from booking.booking where guest_phone is not null) a
+            union all select guest_phone from booking.booking where guest_phone is not null
+            union all select special_requests from booking.booking where special_requests is not null) a
           union all
           select m[1] from booking.idempotency_key t, regexp_matches(t.response_body::text, '"pii1\\.([A-Za-z0-9_-]+)\\.', 'g') m
           union all
