@@ -3,7 +3,9 @@
  * `token` and `keys rotate` read only the signing keys: on the embedded back end they live in a file
  * beside the data directory, so both work while the server runs; on PostgreSQL, in the database.
  */
+import { userInfo } from 'node:os';
 import { createInterface } from 'node:readline';
+import { recordAudit } from './platform/audit/audit.repository.js';
 import { commandPiiStatus, commandRotatePii } from './cli.pii.js';
 import { parseArgs } from 'node:util';
 import { systemClock } from './platform/clock.js';
@@ -42,6 +44,17 @@ async function withKeys<T>(config: Config, run: (store: SigningKeyStore) => Prom
     return run(fileKeyStore(keyFileOf(config.dataDir)));
   }
   return withAccessDatabase(config, (database) => run(keyStoreFor(database)));
+}
+
+/** Who the audit trail names for a command run on the machine: the operating-system user. */
+const CLI_ACTOR = { id: `cli:${osUser()}`, role: 'admin' };
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return String(process.getuid?.() ?? 'unknown'); // a container without a passwd entry for its uid
+  }
 }
 
 async function withAccessDatabase<T>(config: Config, run: (database: Database) => Promise<T>): Promise<T> {
@@ -164,11 +177,23 @@ export async function commandUsers(argv: string[], out: (line: string) => void):
     throw new AccessUsageError(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
   const config = loadConfig(process.env, { dataDir: values['data-dir'], memory: values.memory });
   await withAccessDatabase(config, async (database) => {
-    const user = await upsertStaffUser(
-      database.db as AuthDB,
-      { email, role: r, organizationId: values.org, venues: list(values.venues), passwordHash: await hashPassword(password) },
-      systemClock.now(),
-    );
+    const passwordHash = await hashPassword(password);
+    const user = await (database.db as AuthDB).transaction().execute(async (trx) => {
+      const saved = await upsertStaffUser(
+        trx,
+        { email, role: r, organizationId: values.org, venues: list(values.venues), passwordHash },
+        systemClock.now(),
+      );
+      await recordAudit(trx, {
+        actor: CLI_ACTOR,
+        action: 'staff_user.saved',
+        objectType: 'staff_user',
+        objectId: saved.id,
+        details: { role: saved.role },
+        at: systemClock.now(),
+      });
+      return saved;
+    });
     out(`users: ${user.email} (${user.role}${user.organizationId === null ? '' : `, ${user.organizationId}`}) saved as ${user.id}`);
   });
 }
@@ -187,7 +212,18 @@ export async function commandApiKeys(argv: string[], out: (line: string) => void
     if (values.name === undefined || values.name.trim() === '') throw new AccessUsageError('--name is required');
     const r = role(values.role ?? 'service', ['service', 'admin']) as 'service' | 'admin';
     await withAccessDatabase(config, async (database) => {
-      const { key, secret } = await createApiKey(database.db as AuthDB, { name: values.name!.trim(), role: r }, systemClock.now());
+      const { key, secret } = await (database.db as AuthDB).transaction().execute(async (trx) => {
+        const created = await createApiKey(trx, { name: values.name!.trim(), role: r }, systemClock.now());
+        await recordAudit(trx, {
+          actor: CLI_ACTOR,
+          action: 'api_key.created',
+          objectType: 'api_key',
+          objectId: created.key.id,
+          details: { role: created.key.role },
+          at: systemClock.now(),
+        });
+        return created;
+      });
       out(`api-keys: created ${key.id} (${key.name}, ${key.role}); the key is shown once:`);
       out(secret);
     });
@@ -200,8 +236,18 @@ export async function commandApiKeys(argv: string[], out: (line: string) => void
     });
   } else if (sub === 'revoke' && positionals.length === 1) {
     await withAccessDatabase(config, async (database) => {
-      if (!(await revokeApiKey(database.db as AuthDB, positionals[0]!, systemClock.now())))
-        throw new AccessUsageError(`no live API key ${JSON.stringify(positionals[0])}`);
+      const revoked = await (database.db as AuthDB).transaction().execute(async (trx) => {
+        if (!(await revokeApiKey(trx, positionals[0]!, systemClock.now()))) return false;
+        await recordAudit(trx, {
+          actor: CLI_ACTOR,
+          action: 'api_key.revoked',
+          objectType: 'api_key',
+          objectId: positionals[0]!,
+          at: systemClock.now(),
+        });
+        return true;
+      });
+      if (!revoked) throw new AccessUsageError(`no live API key ${JSON.stringify(positionals[0])}`);
       out(`api-keys: revoked ${positionals[0]}`);
     });
   } else {

@@ -198,7 +198,9 @@ export function paymentRoutes(app: App, ctx: PaymentContext): void {
     async (request, reply) => {
       const id = request.params.intent_id;
       const { amount, reason } = request.body;
-      return sendOnce(reply, () => refundIntent(ctx, id, { amount, reason }, refundOutput(request, `refund:${id}`)));
+      const actor = { id: request.identity?.sub ?? 'anonymous', role: request.identity?.role ?? 'anonymous' };
+      const audit = { actor, requestId: String(request.id) };
+      return sendOnce(reply, () => refundIntent(ctx, id, { amount, reason, ...audit }, refundOutput(request, `refund:${id}`)));
     },
   );
 

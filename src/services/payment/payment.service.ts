@@ -19,6 +19,7 @@
  *
  * Use-cases return domain values (intents, refunds, a ledger); the routes render them.
  */
+import { recordAudit, type AuditActor } from '../../platform/audit/audit.repository.js';
 import type { Insertable } from 'kysely';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
@@ -434,7 +435,7 @@ export async function cancelIntent<R>(
 export async function refundIntent<R>(
   ctx: PaymentContext,
   id: string,
-  input: { amount?: number; reason?: string },
+  input: { amount?: number; reason?: string; actor?: AuditActor; requestId?: string },
   out: Output<Refund, R>,
 ): Promise<Answer<R>> {
   const key = onceKey(out.key, { amount: input.amount ?? null, reason: input.reason ?? null });
@@ -472,6 +473,16 @@ export async function refundIntent<R>(
               { intent_id: id, requested: toRefund, captured: intent.amountReceived, refunded: intent.amountRefunded, refundable },
             );
           }
+          // The decision to refund is audited with the attempt it records (same transaction).
+          await recordAudit(trx, {
+            actor: input.actor ?? { id: 'unknown', role: 'unknown' },
+            action: 'payment.refunded',
+            objectType: 'payment_intent',
+            objectId: id,
+            requestId: input.requestId,
+            details: { amount: toRefund, currency: intent.currency },
+            at: ctx.clock.now(),
+          });
           return {
             kind: 'call',
             pending: { amount: toRefund, authorization_reference: intent.providerReference!, reason: input.reason ?? null },

@@ -80,6 +80,15 @@ describe('access control on a started platform', { timeout: 240_000 }, () => {
     const adminToken = await cli(['token', '--role', 'admin', '--ttl', '10m']);
     const asAdmin = { authorization: `Bearer ${adminToken}` };
     expect((await send(url, 'GET', '/api/v1/pricing/rate-plans', undefined, asAdmin)).status).toBe(200);
+    // What the CLI did to accounts and keys is in the audit trail, under the operating-system user.
+    const trail = (await send(url, 'GET', '/api/v1/audit', undefined, asAdmin)).body as { events: { action: string; actor: string }[] };
+    expect(trail.events.map((e) => e.action).reverse()).toEqual([
+      'staff_user.saved',
+      'api_key.created',
+      'api_key.created',
+      'api_key.revoked',
+    ]);
+    expect(trail.events.every((e) => e.actor.startsWith('cli:'))).toBe(true);
 
     // Rotation while it runs: the old token still verifies, the new key signs.
     expect(await cli(['keys', 'rotate'])).toMatch(/^keys: now signing with [0-9a-f-]{36}; [0-9a-f-]{36} retired/);

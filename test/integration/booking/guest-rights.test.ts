@@ -193,6 +193,10 @@ describe("a guest's data", () => {
       ['mgr', guestId, 2],
     ]);
     expect(JSON.stringify(events)).not.toContain(EMAIL);
+    // The cancellations refunded both payments: each refund decision is in the trail, by the booking service.
+    const refunds = of('payment.refunded');
+    expect(refunds).toHaveLength(2);
+    expect(refunds.every((e) => e.actor_role === 'service' && (e.details as Json).amount === 10_000)).toBe(true);
     await call('GET', `/api/v1/bookings?guest_email=${encodeURIComponent(OTHER.email)}`, undefined, admin);
     const searched = (await call('GET', '/api/v1/audit?action=bookings.read_in_bulk', undefined, admin)).body.events as Json[];
     expect(searched[0]).toMatchObject({
