@@ -31,6 +31,7 @@ import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
 import { edgeServerOptions, registerHardening } from './hardening.js';
+import { badUrlHandler, registerHostileInputGuard } from './hostile-input.js';
 import { registerRateLimits } from './rate-limit.js';
 import { validatorCompiler } from './validation.js';
 
@@ -145,6 +146,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // A URL the router cannot decode: refused in the surface's own shape (hostile-input.ts).
+    frameworkErrors: badUrlHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Unknown fields are refused where a schema says additionalProperties: false, never silently dropped;
@@ -169,6 +172,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         .map((method) => ({ method, url: route.url, roles: route.config?.roles, anonymous: route.config?.anonymous === true })),
     );
   app.decorate('routeTable', { getter: routeTable });
+
+  // NUL bytes, text that is not UTF-8, bodies nested too deep: refused before anything reads them.
+  registerHostileInputGuard(app);
 
   // Before every route: who is calling, and whether its role may call the route.
   registerAccess(app, options.access);
