@@ -16,7 +16,11 @@ let ctx: TestContext;
 let port: number;
 beforeAll(async () => {
   ctx = await createTestContext({
-    edge: loadEdgeConfig({ RATE_LIMIT: 'off', HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) }),
+    edge: loadEdgeConfig({
+      RATE_LIMIT: 'off',
+      HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+    }),
   });
   port = Number(new URL(await ctx.listen()).port);
 });
@@ -98,7 +102,9 @@ describe('slow clients', () => {
           }),
       ),
     );
-    const slow = Array.from({ length: 20 }, () => trickle('', `GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ${'y'.repeat(100)}\r\n\r\n`, 100, 10_000));
+    const slow = Array.from({ length: 20 }, () =>
+      trickle('', `GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ${'y'.repeat(100)}\r\n\r\n`, 100, 10_000),
+    );
     try {
       for (let i = 0; i < 10; i++) expect(await healthWithin(1000)).toBeLessThan(1000);
     } finally {
