@@ -24,6 +24,7 @@ const strict = build(false);
 
 interface SchemaNode {
   readonly type?: unknown;
+  readonly nullable?: boolean;
   readonly properties?: Record<string, SchemaNode>;
   readonly items?: SchemaNode;
 }
@@ -37,7 +38,8 @@ const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
  */
 function laxRefusal(schema: SchemaNode, data: unknown, path: string): ErrorObject | undefined {
   if (typeof schema.type === 'string' && SCALARS.has(schema.type)) {
-    const refused = data === null || (schema.type === 'string' && (typeof data === 'number' || typeof data === 'boolean'));
+    const refused =
+      (data === null && schema.nullable !== true) || (schema.type === 'string' && (typeof data === 'number' || typeof data === 'boolean'));
     if (!refused) return undefined;
     return { instancePath: path, schemaPath: '#/type', keyword: 'type', params: { type: schema.type }, message: `must be ${schema.type}` };
   }
