@@ -31,9 +31,11 @@ import { authRoutes } from '../auth/auth.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
+import { detailErrorHandler } from './compat.js';
 import { canonicalErrorHandler, errorBody } from './error-handler.js';
 import { edgeServerOptions, registerHardening } from './hardening.js';
-import { registerRateLimits } from './rate-limit.js';
+import { badUrlHandler, registerHostileInputGuard } from './hostile-input.js';
+import { isCompatPath, registerRateLimits } from './rate-limit.js';
 import { validatorCompiler } from './validation.js';
 
 export type App = FastifyInstance<
@@ -112,6 +114,9 @@ declare module 'fastify' {
   }
 }
 
+/** A request id a caller may choose: what a UUID, a trace id or a load balancer's id looks like. */
+const REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
+
 const HealthReply = Type.Object({ status: Type.Literal('ok') });
 const ReadyReply = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
@@ -142,13 +147,20 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const edge = options.edge ?? loadEdgeConfig({ RATE_LIMIT: 'off' });
   const app = Fastify({
     loggerInstance: options.logger ?? pino(loggerOptions(options.logLevel ?? 'info'), pino.destination(options.logTo === 'stderr' ? 2 : 1)),
-    requestIdHeader: 'x-request-id',
+    // The caller's x-request-id is kept only when it is a plain token: it is echoed in a header and
+    // forwarded, and a NUL or newline in it made the echo throw (a 500 for every route).
+    requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id' }),
-    genReqId: () => randomUUID(),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
     ...edgeServerOptions(edge),
     // The compatibility contracts name both `/bookings/` and `/bookings/{id}`; clients call either form.
     routerOptions: { ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // A URL the router cannot decode: refused in the surface's own shape (hostile-input.ts).
+    frameworkErrors: badUrlHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Unknown fields are refused where a schema says additionalProperties: false, never silently dropped;
@@ -173,6 +185,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         .map((method) => ({ method, url: route.url, roles: route.config?.roles, anonymous: route.config?.anonymous === true })),
     );
   app.decorate('routeTable', { getter: routeTable });
+
+  // NUL bytes, text that is not UTF-8, bodies nested too deep: refused before anything reads them.
+  registerHostileInputGuard(app);
 
   // Before every route: who is calling, and whether its role may call the route.
   registerAccess(app, options.access);
@@ -206,10 +221,17 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  app.setErrorHandler(canonicalErrorHandler);
+  // A path no route serves has the root's handler: under a compatibility prefix it still answers {detail}.
+  const unmatchedCompat = detailErrorHandler();
+  app.setErrorHandler(async function handler(err, request, reply) {
+    const render = request.is404 && isCompatPath(request.url) ? unmatchedCompat : canonicalErrorHandler;
+    await render.call(this, err, request, reply);
+  });
   app.setNotFoundHandler(async (request, reply) => {
+    // Under a compatibility surface's prefix, FastAPI's own answer for a path it does not serve.
+    if (isCompatPath(request.url)) return reply.status(404).send({ detail: 'Not Found' });
     const err = platformError('ROUTE_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`);
-    await reply.status(404).send(errorBody(err));
+    return reply.status(404).send(errorBody(err));
   });
 
   app.get('/health', { schema: { tags: ['operations'], summary: 'Liveness', response: { 200: HealthReply } } }, async () => ({

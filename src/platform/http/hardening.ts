@@ -22,7 +22,13 @@ export function edgeServerOptions(edge: EdgeConfig) {
           ? [...trustProxy]
           : trustProxy,
     requestTimeout: edge.requestTimeoutMs,
-    http: { requestTimeout: edge.requestTimeoutMs, headersTimeout: edge.headersTimeoutMs },
+    // Node checks those two timeouts every connectionsCheckingInterval (30 s by default): a client
+    // sending its headers a byte a second would keep its socket up to 30 s past HEADERS_TIMEOUT_MS.
+    http: {
+      requestTimeout: edge.requestTimeoutMs,
+      headersTimeout: edge.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, edge.headersTimeoutMs),
+    },
   } satisfies Partial<FastifyHttpOptions<RawServerDefault>>;
 }
 

@@ -1,6 +1,6 @@
 /** The /api/v1/bookings contract (seed 004), one TypeBox schema per request and response. */
 import { Type, type Static, type TSchema } from 'typebox';
-import { IsoDate, IsoDateTime } from '../../platform/http/schemas.js';
+import { IsoDate, IsoDateTime, PageOffset } from '../../platform/http/schemas.js';
 import type { Booking } from './booking.model.js';
 
 const Status = Type.Union([
@@ -90,7 +90,8 @@ const GuestName = Type.String({ minLength: 1, maxLength: 200 });
 const GuestEmail = Type.String({ format: 'email', maxLength: 320 });
 const GuestPhone = Type.String({ minLength: 3, maxLength: 40 });
 const Notes = Type.String({ maxLength: 2000 });
-const ExpectedVersion = Type.Integer({ minimum: 1 });
+// The version column is int4: a larger number is refused here, never sent to SQL.
+const ExpectedVersion = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255 });
 
 export const PaymentMethodSchema = Type.Object(
@@ -221,7 +222,7 @@ export const VersionQuery = Type.Object({ expected_version: Type.Optional(Expect
 export const ListQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    offset: PageOffset({ default: 0 }),
     status: Type.Optional(Status),
     from_date: Type.Optional(IsoDate),
     to_date: Type.Optional(IsoDate),

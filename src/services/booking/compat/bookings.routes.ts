@@ -7,7 +7,7 @@
 import { Type, type Static } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { compatAccess, detailErrorHandler } from '../../../platform/http/compat.js';
-import { IsoDate } from '../../../platform/http/schemas.js';
+import { IsoDate, PageOffset } from '../../../platform/http/schemas.js';
 import { bookingError } from '../booking.errors.js';
 import type { Booking } from '../booking.model.js';
 import type { BookingContext } from '../booking.context.js';
@@ -180,7 +180,7 @@ export async function bookingsCompatRoutes(app: App, ctx: BookingContext): Promi
         tags,
         summary: 'List hotel bookings (guest names masked), newest first',
         querystring: Type.Object({
-          skip: Type.Integer({ minimum: 0, default: 0 }),
+          skip: PageOffset({ default: 0 }),
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         }),
         response: { 200: Type.Array(CompatBooking), 422: Detail },

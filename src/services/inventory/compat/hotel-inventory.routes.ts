@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { App } from '../../../platform/http/app.js';
 import { compatAccess, detailErrorHandler } from '../../../platform/http/compat.js';
+import { PageOffset } from '../../../platform/http/schemas.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { hotelRows, pageInventory, type HotelInventoryRow } from '../lodging/hotel-inventory.repository.js';
 import { adjustHotelInventory } from '../lodging/hotel-inventory.service.js';
@@ -30,8 +31,8 @@ const ListedRow = Type.Object({ hotel_id: HotelId, ...InventoryRow.properties })
 const HotelParams = Type.Object({ hotel_id: Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }) });
 const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
-  skip: Type.Optional(Type.Integer({ minimum: 0 })),
+  offset: Type.Optional(PageOffset()),
+  skip: Type.Optional(PageOffset()),
 });
 const RangeQuery = Type.Object({
   start_date: Type.Optional(Type.String({ format: 'date' })),

@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type Static } from 'typebox';
 import type { AppError } from '../../../platform/errors.js';
 import type { App } from '../../../platform/http/app.js';
+import { Int4 } from '../../../platform/http/schemas.js';
 import { compatAccess, detailErrorHandler, type DetailResponse } from '../../../platform/http/compat.js';
 import type { InventoryContext } from '../inventory.context.js';
 import { findRoomTypes, type RoomTypeMatch } from '../lodging/availability.repository.js';
@@ -50,9 +51,9 @@ const SearchRow = Type.Object({
 const SearchQuery = Type.Object({
   room_type_id: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
-  adults: Type.Optional(Type.Integer()),
-  min_price: Type.Optional(Type.Integer()),
-  max_price: Type.Optional(Type.Integer()),
+  adults: Type.Optional(Int4()),
+  min_price: Type.Optional(Int4()),
+  max_price: Type.Optional(Int4()),
   check_in: Type.Optional(Type.String({ format: 'date' })),
   check_out: Type.Optional(Type.String({ format: 'date' })),
 });
