@@ -231,15 +231,7 @@ export const ListQuery = Type.Object(
 );
 /** Staff search over every booking they may see: the list filters, and a guest's exact email or phone. */
 export const SearchQuery = Type.Object(
-  {
-    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
-    status: Type.Optional(Status),
-    from_date: Type.Optional(IsoDate),
-    to_date: Type.Optional(IsoDate),
-    guest_email: Type.Optional(GuestEmail),
-    guest_phone: Type.Optional(GuestPhone),
-  },
+  { ...ListQuery.properties, guest_email: Type.Optional(GuestEmail), guest_phone: Type.Optional(GuestPhone) },
   { additionalProperties: false },
 );
 export const BookingList = Type.Object({
