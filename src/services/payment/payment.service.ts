@@ -1,4 +1,7 @@
 /**
+ * Why one file of ~550 lines: every operation here shares one state table and one record → call →
+ * settle shape; split per operation, each would repeat the decide/settle plumbing it now shares.
+ *
  * Payment use-cases. Creating an intent is one local transaction (platform `runOnce`). Every operation
  * that calls the provider (authorize, capture, cancel with an authorization to void, refund) runs
  * around the call (platform `runOnceAroundCall`, docs/adr/0007), with no transaction open during it:

@@ -1,4 +1,7 @@
 /**
+ * Why one file of ~530 lines: the steps, their compensations and the commit read one ChangeData record;
+ * kept together, a step and the compensation that undoes it are read side by side.
+ *
  * Changing a booking (PUT /api/v1/bookings/:id, PATCH /bookings/:id), all or nothing across services,
  * as a recorded saga on the runner (saga.runner.ts), so that a crash at any point ends consistent:
  *

@@ -1,4 +1,7 @@
 /**
+ * Why one file of ~430 lines: settings, tables and the table-taking SQL decide one invariant (no table
+ * seated twice) together; the taking code needs the settings' rules in the same place.
+ *
  * Dining use-cases: a venue's settings and tables, the slot availability of a day, and taking a table
  * for a party (a dining hold). Each use-case opens its own transaction.
  *
