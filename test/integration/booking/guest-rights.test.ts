@@ -174,6 +174,11 @@ describe("a guest's data", () => {
     expect((await call('GET', `/api/v1/bookings/${first.id as string}/history`, undefined, admin)).body).toEqual(historyBefore);
     const other = (await call('GET', `/api/v1/bookings/${kept.id as string}`, undefined, admin)).body;
     expect([other.guest_name, other.guest_email, other.guest_phone]).toEqual([OTHER.name, OTHER.email, OTHER.phone]);
+    // Exported after the erasure: the bookings are there, the guest is not.
+    const exported = await call('GET', `/api/v1/guests/${guestId}/data`, undefined, admin);
+    expect(exported.status).toBe(200);
+    expect((exported.body.bookings as unknown[]).length).toBe(2);
+    for (const n of [NAME, EMAIL, PHONE, 'Tarquin']) expect(JSON.stringify(exported.body)).not.toContain(n);
     // Nor did the guest's data reach the logs of the run, at trace level.
     expect(logs.length).toBeGreaterThan(1000);
     for (const n of [NAME, EMAIL, PHONE]) expect(logs).not.toContain(n);
@@ -185,6 +190,7 @@ describe("a guest's data", () => {
     const events = trail.body.events as Json[];
     const of = (action: string) => events.filter((e) => e.action === action);
     expect(of('guest.data_exported').map((e) => [e.actor_role, e.object_id])).toEqual([
+      ['admin', guestId],
       ['business', guestId],
       ['admin', guestId],
     ]);
