@@ -143,6 +143,17 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
   // descriptor's `toReply: (value: T) => Static<R>` is what ties each reply to its schema.
   const ok = (status: 200 | 201, schema: TSchema): Record<number, TSchema> => replies({ [status]: schema });
   const render = r.toReply;
+  /** Every write of the administration changes prices or policies: its output names what to audit. */
+  const audited = <V, B>(request: FastifyRequest, op: string, status: number, view: (value: V) => B, key?: string) => ({
+    ...output(request, key === undefined ? `${r.operation}.${op}` : `${r.operation}.${op}:${key}`, status, view),
+    audit: {
+      actor: { id: request.identity?.sub ?? 'anonymous', role: request.identity?.role ?? 'anonymous' },
+      requestId: String(request.id),
+      operation: `${r.operation}.${op}`,
+      objectType: r.operation,
+      objectId: key,
+    },
+  });
   /** The caller's venues: asked of inventory (for a business user) before the use-case opens its transaction. */
   const scopeOf = (request: FastifyRequest) => venueScope(ctx.venues, request.identity);
   /** The scope, once the venue a write names is known to be in it. */
@@ -163,7 +174,7 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
       async (request, res) => {
         const input = create.input(request.body);
         const scope = await scopeFor(request, create.venueOf(input));
-        return send(res, await create.run(ctx, input, output(request, `${r.operation}.create`, 201, render), scope));
+        return send(res, await create.run(ctx, input, audited(request, 'create', 201, render), scope));
       },
     );
   }
@@ -179,7 +190,7 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
         const key = r.item.key(request.params);
         const input = put.input(request.body, key);
         const scope = await scopeFor(request, put.venueOf(input));
-        return send(res, await put.run(ctx, input, output(request, `${r.operation}.put:${key}`, 200, render), scope));
+        return send(res, await put.run(ctx, input, audited(request, 'put', 200, render, key), scope));
       },
     );
   }
@@ -216,7 +227,7 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
         const key = r.item.key(request.params);
         const patch = update.patch(request.body);
         const scope = await scopeFor(request, update.venueOf?.(patch));
-        return send(res, await update.run(ctx, key, patch, output(request, `${r.operation}.update:${key}`, 200, render), scope));
+        return send(res, await update.run(ctx, key, patch, audited(request, 'update', 200, render, key), scope));
       },
     );
   }
@@ -231,7 +242,7 @@ export function crudRoutes<T, R extends TSchema, P extends TSchema, Q extends TS
     async (request, res) => {
       const key = r.item.key(request.params);
       const scope = await scopeOf(request);
-      return send(res, await remove.run(ctx, key, output(request, `${r.operation}.delete:${key}`, 204, none), scope));
+      return send(res, await remove.run(ctx, key, audited(request, 'delete', 204, none, key), scope));
     },
   );
 }
