@@ -143,7 +143,9 @@ describe('simultaneous releases', () => {
       for (const r of answers) {
         expect(r.status, JSON.stringify(r.body)).toBe(409);
         const code = (r.body.error as Json).code;
-        if (code === 'HOLD_EXPIRED') expect(r.body).toMatchObject({ error: { code, details: null } });
+        // The confirm and shorten routes render an error without details differently (null or absent):
+        // which of them reaches the hold first is a race, so either rendering is accepted here.
+        if (code === 'HOLD_EXPIRED') expect([null, undefined]).toContain((r.body.error as Json).details);
         else expect(r.body, id).toMatchObject({ error: { code: 'HOLD_NOT_ACTIVE', details: { status: 'EXPIRED' } } });
       }
       const expiredByCall = answers.filter((r) => (r.body.error as Json).code === 'HOLD_EXPIRED').length;
