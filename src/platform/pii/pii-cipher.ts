@@ -63,18 +63,3 @@ export function openPii(ring: PiiKeyRing, field: string, sealed: string): string
     throw new PiiSealError(`the ${field} value does not open under key ${keyId} (altered, or sealed for another field)`);
   }
 }
-
-/** Seals a value that may be absent (`null`/`undefined` stay as they are). */
-export function sealOptional(ring: PiiKeyRing, field: string, plaintext: string | null | undefined): Sealed | null {
-  return plaintext === null || plaintext === undefined ? null : sealPii(ring, field, plaintext);
-}
-
-export function openOptional(ring: PiiKeyRing, field: string, sealed: string | null | undefined): string | null {
-  return sealed === null || sealed === undefined ? null : openPii(ring, field, sealed);
-}
-
-/** The value under the ring's current key (a value already under it is returned as it is). */
-export function resealPii(ring: PiiKeyRing, field: string, sealed: string): Sealed {
-  if (keyIdOf(sealed) === ring.current.id) return sealed as Sealed;
-  return sealPii(ring, field, openPii(ring, field, sealed));
-}

@@ -13,12 +13,13 @@ export interface JsonProtection {
   open(body: unknown): unknown;
 }
 
-function walk(value: unknown, fields: ReadonlySet<string>, onField: (field: string, text: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => walk(v, fields, onField));
+/** The JSON with every string under one of `fields`, at any depth, replaced by `onField`'s answer. */
+export function mapJsonFields(value: unknown, fields: ReadonlySet<string>, onField: (field: string, text: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapJsonFields(v, fields, onField));
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = typeof v === 'string' && fields.has(key) ? onField(key, v) : walk(v, fields, onField);
+    out[key] = typeof v === 'string' && fields.has(key) ? onField(key, v) : mapJsonFields(v, fields, onField);
   }
   return out;
 }
@@ -27,19 +28,9 @@ function walk(value: unknown, fields: ReadonlySet<string>, onField: (field: stri
 export function sealedJsonFields(vault: PiiVault, fields: readonly string[]): JsonProtection {
   const names = new Set(fields);
   return {
-    seal: (body) => walk(body, names, (field, text) => (isSealed(text) ? text : vault.seal(field, text))),
-    open: (body) => walk(body, names, (field, text) => vault.open(field, text)),
+    seal: (body) => mapJsonFields(body, names, (field, text) => (isSealed(text) ? text : vault.seal(field, text))),
+    open: (body) => mapJsonFields(body, names, (field, text) => vault.open(field, text)),
   };
-}
-
-/** Whether any string under `fields` is still plain text (a value to seal on the next rotation pass). */
-export function hasPlainFields(body: unknown, fields: readonly string[]): boolean {
-  let plain = false;
-  walk(body, new Set(fields), (_field, text) => {
-    if (!isSealed(text)) plain = true;
-    return text;
-  });
-  return plain;
 }
 
 /**
@@ -50,7 +41,7 @@ export function resealJsonFields(vault: PiiVault, fields: readonly string[], bod
   const names = new Set(fields);
   let changed = false;
   const current = vault.ring.current.id;
-  const out = walk(body, names, (field, text) => {
+  const out = mapJsonFields(body, names, (field, text) => {
     if (isSealed(text) && keyIdOf(text) === current) return text;
     changed = true;
     return vault.seal(field, vault.open(field, text));

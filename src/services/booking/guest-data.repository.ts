@@ -11,7 +11,7 @@
 import { sql } from 'kysely';
 import type { PiiVault } from '../../platform/pii/pii-vault.js';
 import { isSealed, keyIdOf } from '../../platform/pii/pii-cipher.js';
-import { resealJsonFields } from '../../platform/pii/sealed-json.js';
+import { mapJsonFields, resealJsonFields } from '../../platform/pii/sealed-json.js';
 import { GUEST_FIELDS, GUEST_JSON_FIELDS } from './booking.pii.js';
 import type { BookingDb, BookingTrx } from './booking.tables.js';
 
@@ -228,19 +228,10 @@ export async function eraseGuestData(
 
 /** Every guest-data string in a stored JSON replaced by the erasure marker. */
 function scrubJsonFields(body: unknown): { body: unknown; changed: boolean } {
-  const fields = new Set<string>(GUEST_JSON_FIELDS);
   let changed = false;
-  const walk = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(walk);
-    if (typeof value !== 'object' || value === null) return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (fields.has(k) && typeof v === 'string' && v !== ERASED) {
-        changed = true;
-        out[k] = ERASED;
-      } else out[k] = walk(v);
-    }
-    return out;
-  };
-  return { body: walk(body), changed };
+  const scrubbed = mapJsonFields(body, new Set<string>(GUEST_JSON_FIELDS), (_field, text) => {
+    if (text !== ERASED) changed = true;
+    return ERASED;
+  });
+  return { body: scrubbed, changed };
 }
