@@ -33,6 +33,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly idempotencyTtlHours: number;
   readonly sagaRecoveryAfterMs: number;
+  /** RabbitMQ (RABBITMQ_URL, amqp:// or amqps://); undefined: events are delivered in-process. */
+  readonly rabbitmqUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +55,17 @@ export interface ConfigOverrides {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+function amqpUrl(variable: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(variable, 'must be a URL such as amqp://guest:guest@127.0.0.1:5672');
+  }
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') throw new ConfigError(variable, `must use amqp:// or amqps:// (got ${url.protocol}//)`);
+  return raw.trim();
+}
 
 function integer(variable: string, raw: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(raw.trim())) {
@@ -190,5 +203,6 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ? integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 100, 600_000) : 4000,
     idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS ? integer('IDEMPOTENCY_TTL_HOURS', env.IDEMPOTENCY_TTL_HOURS, 1, 24 * 30) : 24,
     sagaRecoveryAfterMs: env.SAGA_RECOVERY_AFTER_MS ? integer('SAGA_RECOVERY_AFTER_MS', env.SAGA_RECOVERY_AFTER_MS, 0, 86_400_000) : 60_000,
+    rabbitmqUrl: env.RABBITMQ_URL === undefined || env.RABBITMQ_URL.trim() === '' ? undefined : amqpUrl('RABBITMQ_URL', env.RABBITMQ_URL),
   };
 }

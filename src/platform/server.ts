@@ -16,6 +16,7 @@ import { loadAuthConfig, type AuthConfig } from './auth/auth.config.js';
 import { buildApp, type App, type ServiceDeps, type ServiceModule } from './http/app.js';
 import type { EdgeConfig } from './http/edge.config.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { EventBus } from './events/event-bus.js';
 
 export function databaseTarget(config: Config): DatabaseTarget {
   if (config.databaseUrl !== undefined) return { kind: 'postgres', url: config.databaseUrl, poolSize: config.dbPoolSize };
@@ -46,6 +47,7 @@ export interface RunningServer {
   readonly app: App;
   readonly database: Database;
   readonly scheduler: Scheduler;
+  readonly events: EventBus;
   readonly url: string;
   close(): Promise<void>;
 }
@@ -81,7 +83,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const scheduler = new Scheduler(database, clock);
     const access = createAccess(database, clock, options.auth ?? loadAuthConfig(), isPublicEntry(config));
     const pii = piiRuntimeFor(database);
+    const events = new EventBus({ database, clock, rabbitmqUrl: config.rabbitmqUrl });
     const deps: ServiceDeps = {
+      events,
       database,
       clock,
       pii: pii.vault,
@@ -101,6 +105,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;
     scheduler.log = app.log;
+    events.start(scheduler);
+    if (options.runJobs !== false) events.runLoop(100, (err) => app.log.error({ err }, 'event relay failed'));
     // Start-up runs of every job go on in the background: the process answers at once, and a stop
     // during them waits for the run in flight (Scheduler.stop).
     if (options.runJobs !== false) void scheduler.start().catch((err: unknown) => app.log.error({ err }, 'scheduler failed to start'));
@@ -109,12 +115,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       app,
       database,
       scheduler,
+      events,
       get url() {
         return url;
       },
       close: () =>
         (closing ??= (async () => {
           await scheduler.stop();
+          await events.close().catch((err: unknown) => app.log.error({ err }, 'closing the events failed'));
           try {
             await app.close();
           } finally {

@@ -20,6 +20,9 @@ import { buildApp, type App, type ServiceDeps, type ServiceModule } from '../../
 import type { EdgeConfig } from '../../src/platform/http/edge.config.js';
 import { setDefaultRetrySleep } from '../../src/platform/http/service-client.js';
 import { Scheduler } from '../../src/platform/jobs/scheduler.js';
+import { EventBus } from '../../src/platform/events/event-bus.js';
+import type { EventConsumer } from '../../src/platform/events/inbox.js';
+import type { RelayOptions } from '../../src/platform/events/relay.js';
 import { loggerOptions } from '../../src/platform/observability/logger.js';
 import type { ServiceName } from '../../src/platform/config.js';
 import { SERVICES, serviceModules } from '../../src/services/index.js';
@@ -34,6 +37,8 @@ export interface TestContext {
   readonly clock: ManualClock;
   readonly app: App;
   readonly deps: ServiceDeps;
+  /** Outboxes, consumers and the relay; tests run the relay with `events.relayNow()` after moving the clock. */
+  readonly events: EventBus;
   /** The local issuer (with `auth`): signs tokens for the test's callers. */
   readonly tokens: TokenService | undefined;
   /** Listens on a free port (once) and returns the base URL. */
@@ -60,6 +65,12 @@ export interface TestContextOptions {
   readonly edge?: EdgeConfig;
   /** Modules registered after the services (a test's own routes or hooks). */
   readonly extraModules?: readonly ServiceModule[];
+  /** RabbitMQ for the events (default: none, the in-process delivery of the embedded default). */
+  readonly rabbitmqUrl?: string;
+  /** Consumers hosted by this app besides the services' own (a test's inbox consumer). */
+  readonly consumers?: readonly EventConsumer[];
+  /** Relay tuning (lease, tries). */
+  readonly relay?: RelayOptions;
 }
 
 /** The clocks of this file's contexts, and the instant each showed when the running test began. */
@@ -135,7 +146,10 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
           ...(options.auth === true ? {} : options.auth),
         };
   const access = authConfig === undefined ? undefined : createAccess(database, clock, authConfig, options.publicEntry ?? true);
+  const events = new EventBus({ database, clock, rabbitmqUrl: options.rabbitmqUrl, relay: options.relay });
+  for (const consumer of options.consumers ?? []) events.addConsumer(consumer);
   const deps: ServiceDeps = {
+    events,
     ...(access === undefined
       ? {}
       : {
@@ -166,7 +180,9 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     edge: options.edge,
     ...(access === undefined ? {} : { access }),
   });
+  events.start(deps.scheduler);
   return {
+    events,
     tokens: access?.tokens,
     backend: inject('backend'),
     database,
@@ -183,6 +199,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       return url;
     },
     close: async () => {
+      await events.close();
       await app.close();
       await database.close();
       await drop();

@@ -18,6 +18,7 @@ import Fastify, {
 } from 'fastify';
 import pino from 'pino';
 import { Type } from 'typebox';
+import type { EventBus } from '../events/event-bus.js';
 import type { PiiVault } from '../pii/pii-vault.js';
 import type { Clock } from '../clock.js';
 import type { LogLevel } from '../config.js';
@@ -72,6 +73,8 @@ export interface ServiceDeps {
   readonly issueGuestToken?: (guestId: string, bookingId: string, validUntil: Date) => Promise<string>;
   /** The keys that seal guest data at rest and index it for lookups (platform/pii). */
   readonly pii: PiiVault;
+  /** Outboxes, consumers and the relay between them (platform/events); absent in tests that need none. */
+  readonly events?: EventBus;
 }
 
 export interface ServiceModule {
@@ -240,6 +243,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   const checks: Record<string, () => Promise<void>> = { database: () => options.deps.database.ping() };
   for (const service of options.services) Object.assign(checks, service.readiness?.(options.deps) ?? {});
+  const events = options.deps.events;
+  if (events?.usesBroker === true) {
+    checks.broker = async () => {
+      if (events.broker === undefined) throw new Error('the events are not started');
+      await events.broker.check();
+    };
+  }
 
   app.get(
     '/ready',

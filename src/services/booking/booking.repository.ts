@@ -13,6 +13,7 @@ import { openGuestColumns, sealGuestColumns } from './booking.pii.js';
 import type { BookingStatus } from './booking.states.js';
 import type { BookingDB, BookingExecutor, BookingTable, BookingTrx } from './booking.tables.js';
 import type { PiiVault } from '../../platform/pii/pii-vault.js';
+import { writeOutbox } from '../../platform/events/outbox.js';
 
 /** A row as read, guest data opened (booking.pii.ts). */
 function toBooking(pii: PiiVault, row: Selectable<BookingTable>): Booking {
@@ -304,18 +305,9 @@ export async function staysPastCheckOut(db: BookingExecutor, today: string, limi
 
 /** Writes events to the outbox in the caller's transaction, the one that makes the change they describe. */
 export async function writeEvents(trx: BookingTrx, aggregateId: string, events: readonly BookingEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await trx
-    .insertInto('booking.outbox_event')
-    .values(
-      events.map((e) => ({
-        event_id: e.event_id,
-        event_type: e.event_type,
-        aggregate_id: aggregateId,
-        payload: JSON.stringify(e),
-        occurred_at: new Date(e.timestamp),
-        published_at: null,
-      })),
-    )
-    .execute();
+  await writeOutbox(
+    trx,
+    'booking',
+    events.map((e) => ({ ...e, aggregate_id: aggregateId })),
+  );
 }

@@ -18,6 +18,7 @@ import * as createSagas from './migrations/2026_11_25_151000_create_sagas.js';
 import * as changeSagas from './migrations/2026_12_07_120000_change_sagas.js';
 import * as guestDataSealed from './migrations/2026_12_08_100000_guest_data_sealed.js';
 import * as guestErasure from './migrations/2026_12_08_120000_guest_erasure.js';
+import * as outboxRelay from './migrations/2026_12_09_100000_outbox_relay.js';
 
 export const bookingService: ServiceModule = {
   name: 'booking',
@@ -30,6 +31,7 @@ export const bookingService: ServiceModule = {
       '2026_12_07_120000_change_sagas': changeSagas,
       '2026_12_08_100000_guest_data_sealed': guestDataSealed,
       '2026_12_08_120000_guest_erasure': guestErasure,
+      '2026_12_09_100000_outbox_relay': outboxRelay,
     },
   },
   register: async (app, deps) => {
@@ -60,5 +62,6 @@ export const bookingService: ServiceModule = {
     guestDataRoutes(app, ctx);
     await app.register(async (scope) => bookingsCompatRoutes(scope, ctx));
     for (const job of bookingJobs(ctx)) deps.scheduler.add(job);
+    deps.events?.addOutbox('booking');
   },
 };

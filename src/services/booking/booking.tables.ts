@@ -88,8 +88,15 @@ export interface OutboxEventTable {
   event_type: string;
   aggregate_id: string;
   payload: ColumnType<Record<string, unknown>, string, string>;
+  sequence: number;
   occurred_at: Date;
   published_at: Date | null;
+  attempts: Generated<number>;
+  next_attempt_at: Date | null;
+  claimed_until: Date | null;
+  claim_token: string | null;
+  last_error: string | null;
+  dead_at: Date | null;
 }
 
 export type TaskAction = 'release_hold' | 'shorten_stay' | 'refund_payment' | 'void_payment' | 'release_promo';

@@ -1,0 +1,214 @@
+/**
+ * The outbox relay: claims unpublished events from every service's outbox, hands them to the sink (the
+ * broker with publisher confirms, or the in-process consumers on the embedded default) and marks each
+ * published only after the sink has taken it. A crash between the two publishes the event again, with
+ * the same `event_id`, once the claim's lease runs out; receivers deduplicate by that id.
+ *
+ * Order: one aggregate's events go out in `sequence` order. A claim never takes an event while an
+ * earlier one of its aggregate is claimed elsewhere or backing off, and within a batch an aggregate's
+ * events are sent one after another (aggregates in parallel). The claim commits before anything is
+ * sent, so no transaction stays open across a remote call.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/database.js';
+import { crashPoint } from '../faults.js';
+import type { EventEnvelope } from './envelope.js';
+import { envelopeOf } from './outbox.js';
+
+export interface EventSink {
+  readonly kind: 'rabbitmq' | 'in-process';
+  /** Resolves once the event is safely taken (the broker's confirm; every in-process consumer's commit). */
+  publish(event: EventEnvelope): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The sink cannot take anything now (the broker is unreachable): the relay backs off as a whole. */
+export class SinkUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SinkUnavailableError';
+  }
+}
+
+export interface RelayOptions {
+  readonly batchSize?: number;
+  /** Tries before an event is declared dead (default 12, about an hour of backoff). */
+  readonly maxAttempts?: number;
+  /** How long a claim holds an event before another relay may take it (default 60 s). */
+  readonly leaseMs?: number;
+  /** Batches per run at most, so one run ends (default 50). */
+  readonly maxBatches?: number;
+}
+
+export interface RelayRun {
+  readonly published: number;
+  readonly failed: number;
+  readonly dead: number;
+  readonly paused?: string;
+}
+
+export interface OutboxLag {
+  readonly outbox: string;
+  readonly unpublished: number;
+  readonly dead: number;
+  /** Age of the oldest unpublished (not dead) event, in ms; 0 when none. */
+  readonly oldest_unpublished_ms: number;
+}
+
+interface ClaimedRow {
+  seq: string;
+  aggregate_id: string;
+  sequence: number;
+  payload: unknown;
+  attempts: number;
+}
+
+/** Backoff after the n-th failed try of one event: 2^n s, at most 5 min. */
+export function eventBackoffMs(attempts: number): number {
+  return Math.min(2 ** Math.max(attempts, 0) * 1000, 300_000);
+}
+
+export class OutboxRelay {
+  readonly #batchSize: number;
+  readonly #maxAttempts: number;
+  readonly #leaseMs: number;
+  readonly #maxBatches: number;
+  #pausedUntil = 0;
+  #sinkFailures = 0;
+
+  constructor(
+    private readonly database: Database,
+    private readonly outboxes: readonly string[],
+    private readonly sink: EventSink,
+    private readonly clock: Clock,
+    options: RelayOptions = {},
+  ) {
+    this.#batchSize = options.batchSize ?? 200;
+    this.#maxAttempts = options.maxAttempts ?? 12;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#maxBatches = options.maxBatches ?? 50;
+  }
+
+  /** Publishes what is due, batch after batch, until the outboxes are empty or the sink fails. */
+  async run(): Promise<RelayRun> {
+    const now = this.clock.now().getTime();
+    if (now < this.#pausedUntil) return { published: 0, failed: 0, dead: 0, paused: new Date(this.#pausedUntil).toISOString() };
+    let published = 0;
+    let failed = 0;
+    let dead = 0;
+    for (let batch = 0; batch < this.#maxBatches; batch++) {
+      let claimedAny = false;
+      for (const outbox of this.outboxes) {
+        const result = await this.#relayBatch(outbox);
+        claimedAny ||= result.claimed > 0;
+        published += result.published;
+        failed += result.failed;
+        dead += result.dead;
+        if (result.sinkDown !== undefined) {
+          this.#sinkFailures++;
+          this.#pausedUntil = this.clock.now().getTime() + Math.min(500 * 2 ** (this.#sinkFailures - 1), 30_000);
+          return { published, failed, dead, paused: result.sinkDown };
+        }
+      }
+      this.#sinkFailures = 0;
+      if (!claimedAny) break;
+    }
+    return { published, failed, dead };
+  }
+
+  async #relayBatch(outbox: string): Promise<{ claimed: number; published: number; failed: number; dead: number; sinkDown?: string }> {
+    const token = randomUUID();
+    const rows = await this.#claim(outbox, token);
+    if (rows.length === 0) return { claimed: 0, published: 0, failed: 0, dead: 0 };
+    const byAggregate = new Map<string, ClaimedRow[]>();
+    for (const row of rows.sort((a, b) => Number(BigInt(a.seq) - BigInt(b.seq)))) {
+      const list = byAggregate.get(row.aggregate_id) ?? [];
+      list.push(row);
+      byAggregate.set(row.aggregate_id, list);
+    }
+    const sent: string[] = [];
+    const failures: { row: ClaimedRow; error: string }[] = [];
+    let sinkDown: string | undefined;
+    await Promise.all(
+      [...byAggregate.values()].map(async (events) => {
+        for (const row of events) {
+          if (sinkDown !== undefined) return;
+          try {
+            await this.sink.publish(envelopeOf(row));
+            sent.push(row.seq);
+            crashPoint('relay:published');
+          } catch (err) {
+            if (err instanceof SinkUnavailableError) sinkDown = err.message;
+            else failures.push({ row, error: (err as Error).message });
+            return; // later events of this aggregate wait for this one
+          }
+        }
+      }),
+    );
+    const t = sql.table(`${outbox}.outbox_event`);
+    const now = this.clock.now();
+    if (sent.length > 0) {
+      await sql`update ${t} set published_at = ${now}, claimed_until = null, claim_token = null, last_error = null
+                where seq = any(${sent}::bigint[]) and claim_token = ${token}`.execute(this.database.db);
+    }
+    let dead = 0;
+    for (const { row, error } of failures) {
+      const attempts = row.attempts + 1;
+      const giveUp = attempts >= this.#maxAttempts;
+      if (giveUp) dead++;
+      await sql`update ${t} set attempts = ${attempts}, last_error = ${error.slice(0, 1000)}, claimed_until = null, claim_token = null,
+                  next_attempt_at = ${new Date(now.getTime() + eventBackoffMs(attempts))}, dead_at = ${giveUp ? now : null}
+                where seq = ${row.seq} and claim_token = ${token}`.execute(this.database.db);
+    }
+    // Whatever was claimed and neither sent nor failed (behind a failure, or the sink went down) is free again.
+    await sql`update ${t} set claimed_until = null, claim_token = null where claim_token = ${token}`.execute(this.database.db);
+    return { claimed: rows.length, published: sent.length, failed: failures.length, dead, ...(sinkDown === undefined ? {} : { sinkDown }) };
+  }
+
+  async #claim(outbox: string, token: string): Promise<ClaimedRow[]> {
+    const t = sql.table(`${outbox}.outbox_event`);
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + this.#leaseMs);
+    const { rows } = await sql<ClaimedRow>`
+      with next as (
+        select o.seq from ${t} o
+        where o.published_at is null and o.dead_at is null
+          and (o.claimed_until is null or o.claimed_until <= ${now})
+          and (o.next_attempt_at is null or o.next_attempt_at <= ${now})
+          and not exists (
+            select 1 from ${t} p
+            where p.aggregate_id = o.aggregate_id and p.seq < o.seq and p.published_at is null and p.dead_at is null
+              and (p.claimed_until > ${now} or p.next_attempt_at > ${now}))
+        order by o.seq
+        limit ${this.#batchSize}
+        for update skip locked)
+      update ${t} set claimed_until = ${until}, claim_token = ${token}
+      from next where ${t}.seq = next.seq
+      returning ${t}.seq::text as seq, ${t}.aggregate_id, ${t}.sequence, ${t}.payload, ${t}.attempts`.execute(this.database.db);
+    return rows;
+  }
+
+  /** Unpublished and dead events per outbox, and the oldest unpublished event's age. */
+  async lag(): Promise<OutboxLag[]> {
+    const now = this.clock.now().getTime();
+    const result: OutboxLag[] = [];
+    for (const outbox of this.outboxes) {
+      const { rows } = await sql<{ unpublished: string; dead: string; oldest: Date | string | null }>`
+        select count(*) filter (where published_at is null and dead_at is null) as unpublished,
+               count(*) filter (where dead_at is not null and published_at is null) as dead,
+               min(occurred_at) filter (where published_at is null and dead_at is null) as oldest
+        from ${sql.table(`${outbox}.outbox_event`)}`.execute(this.database.db);
+      const row = rows[0];
+      const oldest = row?.oldest == null ? undefined : new Date(row.oldest).getTime();
+      result.push({
+        outbox,
+        unpublished: Number(row?.unpublished ?? 0),
+        dead: Number(row?.dead ?? 0),
+        oldest_unpublished_ms: oldest === undefined ? 0 : Math.max(0, now - oldest),
+      });
+    }
+    return result;
+  }
+}
