@@ -68,7 +68,7 @@ export interface TestContextOptions {
   /** RabbitMQ for the events (default: none, the in-process delivery of the embedded default). */
   readonly rabbitmqUrl?: string;
   /** Consumers hosted by this app besides the services' own (a test's inbox consumer). */
-  readonly consumers?: readonly EventConsumer[];
+  readonly consumers?: (database: Database, clock: ManualClock) => Promise<readonly EventConsumer[]>;
   /** Relay tuning (lease, tries). */
   readonly relay?: RelayOptions;
 }
@@ -147,7 +147,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
         };
   const access = authConfig === undefined ? undefined : createAccess(database, clock, authConfig, options.publicEntry ?? true);
   const events = new EventBus({ database, clock, rabbitmqUrl: options.rabbitmqUrl, relay: options.relay });
-  for (const consumer of options.consumers ?? []) events.addConsumer(consumer);
+  for (const consumer of (await options.consumers?.(database, clock)) ?? []) events.addConsumer(consumer);
   const deps: ServiceDeps = {
     events,
     ...(access === undefined

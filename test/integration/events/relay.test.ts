@@ -1,0 +1,235 @@
+/**
+ * The outbox relay on the embedded default (no broker): the relay hands each event to the in-process
+ * consumers, each applying it once through its inbox. A paid booking's events arrive once each, in
+ * their sequence; a failing consumer has the event tried again with backoff (moving the clock), later
+ * events of the same booking waiting behind it, and the consumer that already applied it skipping the
+ * repeat; an event that never gets through is dead after the configured tries, visible in the lag.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../helpers/context.js';
+import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
+import { recorder, type Recorder } from '../../helpers/broker.js';
+
+type Json = Record<string, unknown>;
+const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
+
+let ctx: TestContext;
+let steady: Recorder;
+let flaky: Recorder;
+
+beforeAll(async () => {
+  ctx = await createTestContext({
+    relay: { maxAttempts: 4 },
+    consumers: async (database, clock) => {
+      steady = await recorder(database, clock, { name: 'steady' });
+      flaky = await recorder(database, clock, { name: 'flaky', eventTypes: ['booking.confirmed'], failFirst: 0 });
+      return [steady, flaky];
+    },
+  });
+  await ctx.listen();
+});
+afterAll(async () => ctx.close());
+
+async function paidBooking(): Promise<string> {
+  const hotel = await makeHotel(ctx, { rooms: 2, price: 20_000 });
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: '/api/v1/bookings',
+    payload: {
+      ...guest(1),
+      venue_id: hotel.venueId,
+      venue_type: 'hotel',
+      booking_date: '2026-03-01',
+      nights: 2,
+      party_size: 2,
+      room_type_id: hotel.roomTypeId,
+      payment_method: card,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json<Json>().id as string;
+}
+
+async function outboxRows(id: string) {
+  const { rows } = await sql<{
+    event_id: string;
+    event_type: string;
+    sequence: number;
+    published_at: Date | null;
+    attempts: number;
+    dead_at: Date | null;
+    last_error: string | null;
+  }>`
+    select event_id, event_type, sequence, published_at, attempts, dead_at, last_error from booking.outbox_event where aggregate_id = ${id} order by seq`.execute(
+    ctx.database.db,
+  );
+  return rows;
+}
+
+describe('the relay on the embedded default', () => {
+  it('delivers a paid booking’s events once each, in sequence, with the whole envelope, and marks them published', async () => {
+    const id = await paidBooking();
+    const stored = await outboxRows(id);
+    expect(stored.map((r) => [r.event_type, r.sequence])).toEqual([
+      ['booking.created', 1],
+      ['booking.status_changed', 2],
+      ['booking.confirmed', 3],
+    ]);
+    expect(stored.every((r) => r.published_at === null)).toBe(true);
+
+    const run = await ctx.events.relayNow();
+    expect(run.published).toBeGreaterThanOrEqual(3);
+    const mine = (await steady.applied()).filter((e) => e.aggregate_id === id);
+    expect(mine).toEqual(stored.map((r) => ({ event_id: r.event_id, event_type: r.event_type, aggregate_id: id, sequence: r.sequence })));
+    expect((await outboxRows(id)).every((r) => r.published_at !== null)).toBe(true);
+
+    // Nothing is left, and a second run delivers nothing again.
+    expect(await ctx.events.relay.lag()).toEqual([{ outbox: 'booking', unpublished: 0, dead: 0, oldest_unpublished_ms: 0 }]);
+    expect((await ctx.events.relayNow()).published).toBe(0);
+    expect((await steady.applied()).filter((e) => e.aggregate_id === id)).toHaveLength(3);
+  });
+
+  it('the envelope carries id, type, payload, timestamp, source, version, aggregate id and sequence', async () => {
+    let seen: unknown;
+    const id = await paidBooking();
+    const capture = ctx.events.consumers.find((c) => c.name === 'steady')!;
+    const original = capture.handle.bind(capture);
+    (capture as { handle: typeof original }).handle = async (event) => {
+      if (event.aggregate_id === id && event.event_type === 'booking.created') seen = event;
+      await original(event);
+    };
+    try {
+      await ctx.events.relayNow();
+    } finally {
+      (capture as { handle: typeof original }).handle = original;
+    }
+    expect(seen).toMatchObject({
+      event_type: 'booking.created',
+      source: 'booking-reservation-service',
+      version: '1.0',
+      aggregate_id: id,
+      sequence: 1,
+      payload: { booking_id: id, status: 'PENDING' },
+    });
+    const e = seen as Json;
+    expect(e.event_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(e.timestamp as string).toISOString()).toBe(e.timestamp);
+    expect(Object.keys(e).sort()).toEqual([
+      'aggregate_id',
+      'event_id',
+      'event_type',
+      'payload',
+      'sequence',
+      'source',
+      'timestamp',
+      'version',
+    ]);
+  });
+});
+
+describe('a consumer that fails', () => {
+  it('gets the event again after a backoff, later events of the aggregate wait, and the other consumer applies it once', async () => {
+    const id = await paidBooking();
+    const failing = ctx.events.consumers.find((c) => c.name === 'flaky')!;
+    const original = failing.handle.bind(failing);
+    let failuresLeft = 2;
+    (failing as { handle: typeof original }).handle = async (event) => {
+      if (event.aggregate_id === id && failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error('receiver down');
+      }
+      await original(event);
+    };
+    try {
+      // booking.confirmed (sequence 3) fails: created and status_changed go out, confirmed does not.
+      let run = await ctx.events.relayNow();
+      expect(run.failed).toBe(1);
+      let rows = await outboxRows(id);
+      expect(rows.map((r) => r.published_at !== null)).toEqual([true, true, false]);
+      expect(rows[2]).toMatchObject({ attempts: 1, last_error: 'flaky: receiver down', dead_at: null });
+
+      // Not due again before its backoff (2 s after the first failure).
+      ctx.clock.advance(1_000);
+      run = await ctx.events.relayNow();
+      expect(run.failed).toBe(0);
+      ctx.clock.advance(1_500);
+      run = await ctx.events.relayNow();
+      expect(run.failed).toBe(1);
+      expect((await outboxRows(id))[2]).toMatchObject({ attempts: 2 });
+
+      ctx.clock.advance(4_500);
+      run = await ctx.events.relayNow();
+      expect(run.published).toBe(1);
+      expect((await outboxRows(id)).every((r) => r.published_at !== null)).toBe(true);
+      // The steady consumer saw booking.confirmed three times and applied it once (its inbox).
+      const steadyMine = (await steady.applied()).filter((e) => e.aggregate_id === id);
+      expect(steadyMine.map((e) => e.sequence)).toEqual([1, 2, 3]);
+      expect((await flaky.applied()).filter((e) => e.aggregate_id === id).map((e) => e.event_type)).toEqual(['booking.confirmed']);
+    } finally {
+      (failing as { handle: typeof original }).handle = original;
+    }
+  });
+
+  it('holds back a later event of the same aggregate while an earlier one backs off', async () => {
+    const id = await paidBooking();
+    await ctx.events.relayNow();
+    const failing = ctx.events.consumers.find((c) => c.name === 'steady')!;
+    const original = failing.handle.bind(failing);
+    let failuresLeft = 1;
+    (failing as { handle: typeof original }).handle = async (event) => {
+      if (event.aggregate_id === id && failuresLeft > 0) {
+        failuresLeft--;
+        throw new Error('busy');
+      }
+      await original(event);
+    };
+    try {
+      const cancel = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/v1/bookings/${id}/cancel`,
+        payload: { cancelled_by: 'guest-1', reason: 'ill' },
+      });
+      expect(cancel.statusCode, cancel.body).toBe(200);
+      const pending = (await outboxRows(id)).filter((r) => r.published_at === null);
+      expect(pending.length).toBeGreaterThanOrEqual(2);
+      const run = await ctx.events.relayNow();
+      expect(run.failed).toBe(1);
+      // The first pending one failed; none after it went out.
+      const after = (await outboxRows(id)).filter((r) => r.sequence >= pending[0]!.sequence);
+      expect(after.every((r) => r.published_at === null)).toBe(true);
+      ctx.clock.advance(2_000);
+      await ctx.events.relayNow();
+      const applied = (await steady.applied()).filter((e) => e.aggregate_id === id).map((e) => e.sequence);
+      expect(applied).toEqual([...applied].sort((a, b) => a - b));
+      expect(applied).toEqual((await outboxRows(id)).map((r) => r.sequence));
+    } finally {
+      (failing as { handle: typeof original }).handle = original;
+    }
+  });
+
+  it('is dead after the configured tries: counted in the lag, no longer tried', async () => {
+    const id = await paidBooking();
+    const failing = ctx.events.consumers.find((c) => c.name === 'flaky')!;
+    const original = failing.handle.bind(failing);
+    (failing as { handle: typeof original }).handle = async (event) => {
+      if (event.aggregate_id === id) throw new Error('never accepts it');
+      await original(event);
+    };
+    try {
+      for (let i = 0; i < 4; i++) {
+        await ctx.events.relayNow();
+        ctx.clock.advance(60_000);
+      }
+      const confirmed = (await outboxRows(id)).find((r) => r.event_type === 'booking.confirmed')!;
+      expect(confirmed).toMatchObject({ attempts: 4, published_at: null });
+      expect(confirmed.dead_at).not.toBeNull();
+      const lag = await ctx.events.relay.lag();
+      expect(lag[0]).toMatchObject({ outbox: 'booking', dead: 1, unpublished: 0 });
+      ctx.clock.advance(3_600_000);
+      expect((await ctx.events.relayNow()).failed).toBe(0);
+    } finally {
+      (failing as { handle: typeof original }).handle = original;
+    }
+  });
+});
