@@ -145,7 +145,7 @@ describe('a consumer that fails', () => {
       // booking.confirmed (sequence 3) fails: created and status_changed go out, confirmed does not.
       let run = await ctx.events.relayNow();
       expect(run.failed).toBe(1);
-      let rows = await outboxRows(id);
+      const rows = await outboxRows(id);
       expect(rows.map((r) => r.published_at !== null)).toEqual([true, true, false]);
       expect(rows[2]).toMatchObject({ attempts: 1, last_error: 'flaky: receiver down', dead_at: null });
 
