@@ -35,6 +35,8 @@ export interface Config {
   readonly sagaRecoveryAfterMs: number;
   /** RabbitMQ (RABBITMQ_URL, amqp:// or amqps://); undefined: events are delivered in-process. */
   readonly rabbitmqUrl: string | undefined;
+  /** How long the relay's claim on an event holds before another relay may publish it (EVENTS_LEASE_MS). */
+  readonly eventsLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS ? integer('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 100, 600_000) : 4000,
     idempotencyTtlHours: env.IDEMPOTENCY_TTL_HOURS ? integer('IDEMPOTENCY_TTL_HOURS', env.IDEMPOTENCY_TTL_HOURS, 1, 24 * 30) : 24,
     sagaRecoveryAfterMs: env.SAGA_RECOVERY_AFTER_MS ? integer('SAGA_RECOVERY_AFTER_MS', env.SAGA_RECOVERY_AFTER_MS, 0, 86_400_000) : 60_000,
+    eventsLeaseMs: env.EVENTS_LEASE_MS ? integer('EVENTS_LEASE_MS', env.EVENTS_LEASE_MS, 100, 3_600_000) : 60_000,
     rabbitmqUrl: env.RABBITMQ_URL === undefined || env.RABBITMQ_URL.trim() === '' ? undefined : amqpUrl('RABBITMQ_URL', env.RABBITMQ_URL),
   };
 }

@@ -83,7 +83,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const scheduler = new Scheduler(database, clock);
     const access = createAccess(database, clock, options.auth ?? loadAuthConfig(), isPublicEntry(config));
     const pii = piiRuntimeFor(database);
-    const events = new EventBus({ database, clock, rabbitmqUrl: config.rabbitmqUrl });
+    const events = new EventBus({ database, clock, rabbitmqUrl: config.rabbitmqUrl, relay: { leaseMs: config.eventsLeaseMs } });
     const deps: ServiceDeps = {
       events,
       database,

@@ -36,20 +36,34 @@ export async function bindTestQueue(patterns: readonly string[] = ['#']): Promis
   connection.on('error', () => undefined);
   await connection.onConnect(5_000);
   const name = `innkeeper.test.${randomBytes(6).toString('hex')}`;
-  await connection.exchangeDeclare({ exchange: EVENTS_EXCHANGE, type: 'topic', durable: true });
-  await connection.queueDeclare({ queue: name, exclusive: true, autoDelete: true });
-  for (const routingKey of patterns) await connection.queueBind({ queue: name, exchange: EVENTS_EXCHANGE, routingKey });
   const received: ReceivedMessage[] = [];
-  const consumer = connection.createConsumer({ queue: name, noAck: false, qos: { prefetchCount: 100 } }, (msg) => {
-    received.push({
-      messageId: msg.messageId,
-      routingKey: msg.routingKey,
-      durable: msg.durable === true,
-      contentType: msg.contentType,
-      envelope: (typeof msg.body === 'string' ? JSON.parse(msg.body) : msg.body) as EventEnvelope,
+  // The consumer declares its exclusive queue and bindings itself (again after a reconnect).
+  const consumer = connection.createConsumer(
+    {
+      queue: name,
+      queueOptions: { exclusive: true, autoDelete: true },
+      qos: { prefetchCount: 100 },
+      exchanges: [{ exchange: EVENTS_EXCHANGE, type: 'topic', durable: true }],
+      queueBindings: patterns.map((routingKey) => ({ queue: name, exchange: EVENTS_EXCHANGE, routingKey })),
+    },
+    (msg) => {
+      received.push({
+        messageId: msg.messageId,
+        routingKey: msg.routingKey,
+        durable: msg.durable === true,
+        contentType: msg.contentType,
+        envelope: (typeof msg.body === 'string' ? JSON.parse(msg.body) : msg.body) as EventEnvelope,
+      });
+    },
+  );
+  consumer.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the test queue was not ready in 5 s')), 5_000);
+    consumer.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
     });
   });
-  consumer.on('error', () => undefined);
   return {
     name,
     received,

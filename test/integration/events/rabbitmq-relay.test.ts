@@ -1,0 +1,93 @@
+/**
+ * The relay against the real RabbitMQ: a paid booking created over HTTP reaches a queue bound to
+ * `innkeeper.events` as exactly one `booking.created` and one `booking.confirmed` (routing key = type,
+ * persistent, message id = event id, the whole envelope as JSON), published with confirms; and one of
+ * Innkeeper's own consumers, on its durable quorum queue, applies each event once through its inbox.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from 'rabbitmq-client';
+import { createTestContext, type TestContext } from '../../helpers/context.js';
+import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
+import { bindTestQueue, deleteConsumerQueues, RABBITMQ_URL, recorder, type Recorder, type TestQueue } from '../../helpers/broker.js';
+
+type Json = Record<string, unknown>;
+const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
+
+let ctx: TestContext;
+let queue: TestQueue;
+let consumer: Recorder;
+
+beforeAll(async () => {
+  queue = await bindTestQueue(['booking.*']);
+  ctx = await createTestContext({
+    rabbitmqUrl: RABBITMQ_URL,
+    consumers: async (database, clock) => [(consumer = await recorder(database, clock, { eventTypes: ['booking.#'] }))],
+  });
+  await ctx.listen();
+  await ctx.events.broker!.check();
+});
+afterAll(async () => {
+  await ctx?.close();
+  await queue?.close();
+  if (consumer !== undefined) await deleteConsumerQueues([consumer.name]);
+});
+
+describe('events through RabbitMQ', () => {
+  it('a paid booking → exactly one booking.created and one booking.confirmed on a bound queue, with the envelope', async () => {
+    const hotel = await makeHotel(ctx, { rooms: 2, price: 20_000 });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/api/v1/bookings',
+      payload: { ...guest(1), venue_id: hotel.venueId, venue_type: 'hotel', booking_date: '2026-03-01', nights: 2, party_size: 2, room_type_id: hotel.roomTypeId, payment_method: card },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = res.json<Json>().id as string;
+
+    const run = await ctx.events.relayNow();
+    expect(run).toMatchObject({ failed: 0 });
+    expect(run.published).toBeGreaterThanOrEqual(3);
+    const mine = () => queue.received.filter((m) => m.envelope.aggregate_id === id);
+    await queue.until(() => mine().length >= 3);
+    // A moment more: a duplicate would arrive now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const types = mine().map((m) => m.routingKey);
+    expect(types).toEqual(['booking.created', 'booking.status_changed', 'booking.confirmed']);
+    for (const m of mine()) {
+      expect(m.messageId).toBe(m.envelope.event_id);
+      expect(m.durable).toBe(true);
+      expect(m.contentType).toBe('application/json');
+      expect(m.envelope.event_type).toBe(m.routingKey);
+    }
+    const created = mine()[0]!.envelope;
+    expect(created).toMatchObject({ source: 'booking-reservation-service', version: '1.0', aggregate_id: id, sequence: 1, payload: { booking_id: id } });
+    expect(Object.keys(created).sort()).toEqual(['aggregate_id', 'event_id', 'event_type', 'payload', 'sequence', 'source', 'timestamp', 'version']);
+    expect(mine().map((m) => m.envelope.sequence)).toEqual([1, 2, 3]);
+
+    // Innkeeper's own consumer got them through its quorum queue, once each.
+    const deadline = Date.now() + 10_000;
+    while ((await consumer.applied()).filter((e) => e.aggregate_id === id).length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await consumer.applied()).filter((e) => e.aggregate_id === id).map((e) => e.sequence)).toEqual([1, 2, 3]);
+  });
+
+  it('declares the consumer’s queue as a durable quorum queue with a delivery limit, dead-lettering to its own queue', async () => {
+    const connection = new Connection({ url: RABBITMQ_URL });
+    connection.on('error', () => undefined);
+    try {
+      // A passive declare fails unless the queue exists; a redeclare with other arguments would fail too.
+      const q = await connection.queueDeclare({ queue: `innkeeper.${consumer.name}`, passive: true });
+      expect(q.queue).toBe(`innkeeper.${consumer.name}`);
+      await expect(
+        connection.queueDeclare({
+          queue: `innkeeper.${consumer.name}`,
+          durable: true,
+          arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': 'innkeeper.events.dlx', 'x-dead-letter-routing-key': consumer.name, 'x-delivery-limit': 5 },
+        }),
+      ).resolves.toMatchObject({ queue: `innkeeper.${consumer.name}` });
+      await expect(connection.queueDeclare({ queue: `innkeeper.${consumer.name}`, durable: true, arguments: { 'x-queue-type': 'classic' } })).rejects.toThrow(/PRECONDITION|inequivalent/i);
+    } finally {
+      await connection.close();
+    }
+  });
+});
