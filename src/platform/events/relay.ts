@@ -108,7 +108,7 @@ export class OutboxRelay {
         dead += result.dead;
         if (result.sinkDown !== undefined) {
           this.#sinkFailures++;
-          this.#pausedUntil = this.clock.now().getTime() + Math.min(500 * 2 ** (this.#sinkFailures - 1), 30_000);
+          this.#pausedUntil = this.clock.now().getTime() + Math.min(250 * 2 ** (this.#sinkFailures - 1), 5_000);
           return { published, failed, dead, paused: result.sinkDown };
         }
       }

@@ -38,7 +38,16 @@ describe('events through RabbitMQ', () => {
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/api/v1/bookings',
-      payload: { ...guest(1), venue_id: hotel.venueId, venue_type: 'hotel', booking_date: '2026-03-01', nights: 2, party_size: 2, room_type_id: hotel.roomTypeId, payment_method: card },
+      payload: {
+        ...guest(1),
+        venue_id: hotel.venueId,
+        venue_type: 'hotel',
+        booking_date: '2026-03-01',
+        nights: 2,
+        party_size: 2,
+        room_type_id: hotel.roomTypeId,
+        payment_method: card,
+      },
     });
     expect(res.statusCode, res.body).toBe(201);
     const id = res.json<Json>().id as string;
@@ -59,8 +68,23 @@ describe('events through RabbitMQ', () => {
       expect(m.envelope.event_type).toBe(m.routingKey);
     }
     const created = mine()[0]!.envelope;
-    expect(created).toMatchObject({ source: 'booking-reservation-service', version: '1.0', aggregate_id: id, sequence: 1, payload: { booking_id: id } });
-    expect(Object.keys(created).sort()).toEqual(['aggregate_id', 'event_id', 'event_type', 'payload', 'sequence', 'source', 'timestamp', 'version']);
+    expect(created).toMatchObject({
+      source: 'booking-reservation-service',
+      version: '1.0',
+      aggregate_id: id,
+      sequence: 1,
+      payload: { booking_id: id },
+    });
+    expect(Object.keys(created).sort()).toEqual([
+      'aggregate_id',
+      'event_id',
+      'event_type',
+      'payload',
+      'sequence',
+      'source',
+      'timestamp',
+      'version',
+    ]);
     expect(mine().map((m) => m.envelope.sequence)).toEqual([1, 2, 3]);
 
     // Innkeeper's own consumer got them through its quorum queue, once each.
@@ -82,10 +106,17 @@ describe('events through RabbitMQ', () => {
         connection.queueDeclare({
           queue: `innkeeper.${consumer.name}`,
           durable: true,
-          arguments: { 'x-queue-type': 'quorum', 'x-dead-letter-exchange': 'innkeeper.events.dlx', 'x-dead-letter-routing-key': consumer.name, 'x-delivery-limit': 5 },
+          arguments: {
+            'x-queue-type': 'quorum',
+            'x-dead-letter-exchange': 'innkeeper.events.dlx',
+            'x-dead-letter-routing-key': consumer.name,
+            'x-delivery-limit': 5,
+          },
         }),
       ).resolves.toMatchObject({ queue: `innkeeper.${consumer.name}` });
-      await expect(connection.queueDeclare({ queue: `innkeeper.${consumer.name}`, durable: true, arguments: { 'x-queue-type': 'classic' } })).rejects.toThrow(/PRECONDITION|inequivalent/i);
+      await expect(
+        connection.queueDeclare({ queue: `innkeeper.${consumer.name}`, durable: true, arguments: { 'x-queue-type': 'classic' } }),
+      ).rejects.toThrow(/PRECONDITION|inequivalent/i);
     } finally {
       await connection.close();
     }
