@@ -27,6 +27,7 @@ import { piiRuntimeFor } from './platform/pii/pii.runtime.js';
 import { DEMO_PASSWORD } from './platform/auth/demo-identities.js';
 import { AccessUsageError, commandApiKeys, commandKeys, commandToken, commandUsers } from './cli.access.js';
 import { PiiUsageError } from './cli.pii.js';
+import { EVENTS_USAGE, EventsUsageError, eventsReplay, eventsStatus } from './cli.events.js';
 
 const USAGE = `usage:
   innkeeper start [--port N] [--services a,b] [--data-dir DIR | --memory] [--seed NAME] [--demo]
@@ -39,6 +40,7 @@ const USAGE = `usage:
   innkeeper keys rotate | rotate-pii | status [--data-dir DIR]
   innkeeper users add --email E --role business|admin [--org O] [--venues a,b] [--password-stdin]
   innkeeper api-keys create --name N [--role service|admin] | list | revoke ID
+  ${EVENTS_USAGE}
 
   --demo        load the demo data set on first start (what \`npm start\` does)
   --seed NAME   load data set NAME before listening
@@ -273,6 +275,21 @@ async function commandReconcile(argv: string[]): Promise<void> {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+async function commandEvents(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const options = {
+    json: { type: 'boolean' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    type: { type: 'string' },
+    endpoint: { type: 'string' },
+  } as const;
+  if (sub === 'status')
+    return withDatabase(rest, options, (deps, values) => eventsStatus(deps.database, systemClock.now(), values.json === true, print));
+  if (sub === 'replay') return withDatabase(rest, options, (deps, values) => eventsReplay(deps.database, values, print));
+  throw new UsageError(`usage: ${EVENTS_USAGE}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -292,6 +309,8 @@ async function main(argv: string[]): Promise<void> {
       return commandUsers(rest, print);
     case 'api-keys':
       return commandApiKeys(rest, print);
+    case 'events':
+      return commandEvents(rest);
     case 'reconcile':
       return commandReconcile(rest).catch((err: unknown) => {
         // An audit that could not run must not look like one that found problems (exit 1).
@@ -313,7 +332,8 @@ try {
   await main(process.argv.slice(2));
 } catch (err) {
   if (err instanceof ConfigError) fail(`invalid configuration: ${err.message}`);
-  if (err instanceof UsageError || err instanceof AccessUsageError || err instanceof PiiUsageError) fail(err.message);
+  if (err instanceof UsageError || err instanceof AccessUsageError || err instanceof PiiUsageError || err instanceof EventsUsageError)
+    fail(err.message);
   if (err instanceof MissingServiceUrlError) fail(`invalid configuration: ${err.message}`);
   if (err instanceof DatabaseUnavailableError) fail(err.message, 1);
   if (err instanceof MigrationError) fail(err.message, 1);

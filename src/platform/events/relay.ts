@@ -16,6 +16,7 @@ import type { Database } from '../db/database.js';
 import { crashPoint } from '../faults.js';
 import type { EventEnvelope } from './envelope.js';
 import { envelopeOf } from './outbox.js';
+import { outboxLag, type OutboxLag } from './outbox-admin.js';
 
 export interface EventSink {
   readonly kind: 'rabbitmq' | 'in-process';
@@ -47,14 +48,6 @@ export interface RelayRun {
   readonly failed: number;
   readonly dead: number;
   readonly paused?: string;
-}
-
-export interface OutboxLag {
-  readonly outbox: string;
-  readonly unpublished: number;
-  readonly dead: number;
-  /** Age of the oldest unpublished (not dead) event, in ms; 0 when none. */
-  readonly oldest_unpublished_ms: number;
 }
 
 interface ClaimedRow {
@@ -191,24 +184,7 @@ export class OutboxRelay {
   }
 
   /** Unpublished and dead events per outbox, and the oldest unpublished event's age. */
-  async lag(): Promise<OutboxLag[]> {
-    const now = this.clock.now().getTime();
-    const result: OutboxLag[] = [];
-    for (const outbox of this.outboxes) {
-      const { rows } = await sql<{ unpublished: string; dead: string; oldest: Date | string | null }>`
-        select count(*) filter (where published_at is null and dead_at is null) as unpublished,
-               count(*) filter (where dead_at is not null and published_at is null) as dead,
-               min(occurred_at) filter (where published_at is null and dead_at is null) as oldest
-        from ${sql.table(`${outbox}.outbox_event`)}`.execute(this.database.db);
-      const row = rows[0];
-      const oldest = row?.oldest == null ? undefined : new Date(row.oldest).getTime();
-      result.push({
-        outbox,
-        unpublished: Number(row?.unpublished ?? 0),
-        dead: Number(row?.dead ?? 0),
-        oldest_unpublished_ms: oldest === undefined ? 0 : Math.max(0, now - oldest),
-      });
-    }
-    return result;
+  lag(): Promise<OutboxLag[]> {
+    return outboxLag(this.database.db, this.outboxes, this.clock.now());
   }
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { recorder, type Recorder } from '../../helpers/broker.js';
+import { deadEvents, replayEvents } from '../../../src/platform/events/outbox-admin.js';
 
 type Json = Record<string, unknown>;
 const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
@@ -231,5 +232,21 @@ describe('a consumer that fails', () => {
     } finally {
       (failing as { handle: typeof original }).handle = original;
     }
+  });
+
+  it('a replay sends dead and published events again with their ids; the inboxes apply nothing twice', async () => {
+    const dead = await deadEvents(ctx.database.db, ['booking']);
+    expect(dead.map((d) => d.event_type)).toEqual(['booking.confirmed']);
+    const deadId = dead[0]!.aggregate_id;
+    const appliedBefore = (await steady.applied()).length;
+    const counts = await replayEvents(ctx.database.db, ['booking'], { from: new Date(0), types: ['booking.confirmed', 'booking.created'] });
+    expect(counts.booking).toBeGreaterThanOrEqual(2);
+    const run = await ctx.events.relayNow();
+    expect(run).toMatchObject({ failed: 0, published: counts.booking });
+    // The dead event finally reached both consumers, once; everything else was a duplicate to them.
+    expect((await flaky.applied()).filter((e) => e.aggregate_id === deadId).map((e) => e.event_type)).toEqual(['booking.confirmed']);
+    expect((await steady.applied()).length).toBe(appliedBefore);
+    expect(await deadEvents(ctx.database.db, ['booking'])).toEqual([]);
+    expect((await ctx.events.relay.lag())[0]).toMatchObject({ unpublished: 0, dead: 0 });
   });
 });
