@@ -7,7 +7,7 @@
  *
  *   npm run bench                      short run of every scenario (a few minutes)
  *   npm run bench -- --full            longer runs
- *   npm run bench -- --only booking    some scenarios (search, booking, contention, mixed)
+ *   npm run bench -- --only booking    some scenarios (search, booking, contention, mixed, events)
  *   npm run bench -- --profile         also a CPU profile of the platform process, summarised
  *   npm run bench -- --embedded        also the search scenario on the embedded database (PGlite)
  *
@@ -34,12 +34,14 @@ import { runBookingCreate } from './scenarios/booking-create.js';
 import { runContention } from './scenarios/contention.js';
 import { runMixed } from './scenarios/mixed.js';
 import { runSearch } from './scenarios/search.js';
+import { BENCH_RABBITMQ_URL, runEvents, startLagProbe } from './scenarios/events.js';
 
 const SCENARIOS = {
   search: runSearch,
   booking: runBookingCreate,
   contention: runContention,
   mixed: runMixed,
+  events: runEvents,
 } as const;
 type ScenarioName = keyof typeof SCENARIOS;
 
@@ -139,7 +141,8 @@ async function main(): Promise<number> {
       ...(args.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
       ...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter((a) => a !== ''),
     ],
-    env: { DB_POOL_SIZE: String(poolSize) },
+    // As deployed: events go through RabbitMQ (the events scenario and the mixed day's lag need it).
+    env: { DB_POOL_SIZE: String(poolSize), RABBITMQ_URL: BENCH_RABBITMQ_URL },
   });
   log(`platform pid ${platform.pid} at ${platform.url} (LOG_LEVEL=${args['log-level']}, DB_POOL_SIZE=${poolSize})`);
   pool = benchPool(databaseUrl, 4);
@@ -212,7 +215,10 @@ async function main(): Promise<number> {
   for (const name of selected) {
     const s = performance.now();
     try {
-      results.push(await SCENARIOS[name](ctx));
+      const probe = name === 'mixed' ? await startLagProbe() : undefined;
+      const result = await SCENARIOS[name](ctx);
+      if (probe !== undefined) result.rows.push(await probe.stop());
+      results.push(result);
     } catch (err) {
       results.push({
         name,

@@ -36,8 +36,8 @@ export interface BenchContext {
 export interface Row {
   readonly scenario: string;
   readonly variant: string;
-  /** 'platform' (over HTTP) or 'db-alone' (the captured statements replayed with pg). */
-  readonly target: 'platform' | 'db-alone';
+  /** 'platform' (over HTTP), 'db-alone' (the captured statements replayed with pg) or 'broker-alone' (the same AMQP client publishing straight to RabbitMQ). */
+  readonly target: 'platform' | 'db-alone' | 'broker-alone';
   readonly clients: number;
   readonly requests: number;
   /** Requests (or bookings, or holds) per second. */
