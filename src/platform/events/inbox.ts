@@ -13,8 +13,13 @@ export interface EventConsumer {
   readonly name: string;
   /** Topic patterns of the event types it consumes (`booking.*`, `payment.captured`, `#`). */
   readonly eventTypes: readonly string[];
-  /** Deliveries a consumer works on at once (the broker's prefetch); default 10. */
+  /** Deliveries the broker sends ahead (prefetch); default 10. */
   readonly prefetch?: number;
+  /**
+   * Deliveries handled at once; default 1, so events are applied in the order the queue holds them
+   * (one aggregate's in sequence). A consumer that does not care about order may raise it.
+   */
+  readonly concurrency?: number;
   /** Applies the event; throws to have it retried (with backoff, then dead-lettered). */
   handle(event: EventEnvelope): Promise<void>;
 }

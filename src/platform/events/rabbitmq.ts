@@ -129,6 +129,7 @@ export class RabbitBroker implements EventSink {
         queue,
         requeue: true,
         qos: { prefetchCount: consumer.prefetch ?? 10 },
+        concurrency: consumer.concurrency ?? 1,
         queueOptions: {
           durable: true,
           arguments: {

@@ -4,9 +4,10 @@
  * published only after the sink has taken it. A crash between the two publishes the event again, with
  * the same `event_id`, once the claim's lease runs out; receivers deduplicate by that id.
  *
- * Order: one aggregate's events go out in `sequence` order. A claim never takes an event while an
- * earlier one of its aggregate is claimed elsewhere or backing off, and within a batch an aggregate's
- * events are sent one after another (aggregates in parallel). The claim commits before anything is
+ * Order: one aggregate's events go out in `sequence` order. A claim takes an event only when every
+ * earlier unpublished event of its aggregate is in the same claim (one claimed by another relay,
+ * locked by another relay's claim in progress, or backing off holds the later ones back), and within a
+ * batch an aggregate's events are sent one after another (aggregates in parallel). The claim commits before anything is
  * sent, so no transaction stays open across a remote call.
  */
 import { randomUUID } from 'node:crypto';
@@ -51,6 +52,7 @@ export interface RelayRun {
 }
 
 interface ClaimedRow {
+  /** bigint, as text. */
   seq: string;
   aggregate_id: string;
   sequence: number;
@@ -78,7 +80,7 @@ export class OutboxRelay {
     private readonly clock: Clock,
     options: RelayOptions = {},
   ) {
-    this.#batchSize = options.batchSize ?? 200;
+    this.#batchSize = options.batchSize ?? 500;
     this.#maxAttempts = options.maxAttempts ?? 12;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#maxBatches = options.maxBatches ?? 50;
@@ -121,6 +123,7 @@ export class OutboxRelay {
       list.push(row);
       byAggregate.set(row.aggregate_id, list);
     }
+    for (const list of byAggregate.values()) list.sort((a, b) => a.sequence - b.sequence);
     const sent: string[] = [];
     const failures: { row: ClaimedRow; error: string }[] = [];
     let sinkDown: string | undefined;
@@ -156,31 +159,53 @@ export class OutboxRelay {
                 where seq = ${row.seq} and claim_token = ${token}`.execute(this.database.db);
     }
     // Whatever was claimed and neither sent nor failed (behind a failure, or the sink went down) is free again.
-    await sql`update ${t} set claimed_until = null, claim_token = null where claim_token = ${token}`.execute(this.database.db);
+    const handled = new Set([...sent, ...failures.map((f) => f.row.seq)]);
+    const unsent = rows.map((r) => r.seq).filter((seq) => !handled.has(seq));
+    if (unsent.length > 0) {
+      await sql`update ${t} set claimed_until = null, claim_token = null
+                where seq = any(${unsent}::bigint[]) and claim_token = ${token}`.execute(this.database.db);
+    }
     return { claimed: rows.length, published: sent.length, failed: failures.length, dead, ...(sinkDown === undefined ? {} : { sinkDown }) };
   }
 
+  /**
+   * Claims a batch in one short transaction: locks due events (skipping those another relay is locking
+   * right now), keeps of each aggregate only the run that starts at its earliest unpublished event,
+   * and leases those. Plain index lookups only, so the plan holds with or without statistics.
+   */
   async #claim(outbox: string, token: string): Promise<ClaimedRow[]> {
     const t = sql.table(`${outbox}.outbox_event`);
     const now = this.clock.now();
     const until = new Date(now.getTime() + this.#leaseMs);
-    const { rows } = await sql<ClaimedRow>`
-      with next as (
-        select o.seq from ${t} o
+    return this.database.db.transaction().execute(async (trx) => {
+      const { rows: locked } = await sql<ClaimedRow>`
+        select o.seq::text as seq, o.aggregate_id, o.sequence, o.payload, o.attempts from ${t} o
         where o.published_at is null and o.dead_at is null
           and (o.claimed_until is null or o.claimed_until <= ${now})
           and (o.next_attempt_at is null or o.next_attempt_at <= ${now})
-          and not exists (
-            select 1 from ${t} p
-            where p.aggregate_id = o.aggregate_id and p.seq < o.seq and p.published_at is null and p.dead_at is null
-              and (p.claimed_until > ${now} or p.next_attempt_at > ${now}))
         order by o.seq
         limit ${this.#batchSize}
-        for update skip locked)
-      update ${t} set claimed_until = ${until}, claim_token = ${token}
-      from next where ${t}.seq = next.seq
-      returning ${t}.seq::text as seq, ${t}.aggregate_id, ${t}.sequence, ${t}.payload, ${t}.attempts`.execute(this.database.db);
-    return rows;
+        for update skip locked`.execute(trx);
+      if (locked.length === 0) return [];
+      const aggregates = [...new Set(locked.map((r) => r.aggregate_id))];
+      // Each aggregate's earliest unpublished event, whoever holds it (a claim elsewhere, a backoff).
+      const { rows: firsts } = await sql<{ aggregate_id: string; first: number }>`
+        select aggregate_id, min(sequence) as first from ${t}
+        where aggregate_id = any(${aggregates}::text[]) and published_at is null and dead_at is null
+        group by aggregate_id`.execute(trx);
+      const next = new Map(firsts.map((f) => [f.aggregate_id, Number(f.first)]));
+      const claimed: ClaimedRow[] = [];
+      for (const row of [...locked].sort((a, b) => a.sequence - b.sequence)) {
+        if (next.get(row.aggregate_id) !== row.sequence) continue;
+        claimed.push(row);
+        next.set(row.aggregate_id, row.sequence + 1);
+      }
+      if (claimed.length > 0) {
+        await sql`update ${t} set claimed_until = ${until}, claim_token = ${token}
+                  where seq = any(${claimed.map((r) => r.seq)}::bigint[])`.execute(trx);
+      }
+      return claimed;
+    });
   }
 
   /** Unpublished and dead events per outbox, and the oldest unpublished event's age. */

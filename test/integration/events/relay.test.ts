@@ -11,6 +11,9 @@ import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { recorder, type Recorder } from '../../helpers/broker.js';
 import { deadEvents, replayEvents } from '../../../src/platform/events/outbox-admin.js';
+import { newEvent, type EventEnvelope } from '../../../src/platform/events/envelope.js';
+import { writeOutbox } from '../../../src/platform/events/outbox.js';
+import { OutboxRelay, type EventSink } from '../../../src/platform/events/relay.js';
 
 type Json = Record<string, unknown>;
 const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
@@ -248,5 +251,42 @@ describe('a consumer that fails', () => {
     expect((await steady.applied()).length).toBe(appliedBefore);
     expect(await deadEvents(ctx.database.db, ['booking'])).toEqual([]);
     expect((await ctx.events.relay.lag())[0]).toMatchObject({ unpublished: 0, dead: 0 });
+  });
+});
+
+describe('several relays on one database', () => {
+  it('never publish one event twice, and keep each aggregate in order', async () => {
+    const aggregates = Array.from({ length: 40 }, (_, i) => `replica-agg-${i}`);
+    for (let round = 0; round < 10; round++) {
+      await ctx.database.db.transaction().execute(async (trx) => {
+        await writeOutbox(
+          trx,
+          'booking',
+          aggregates.map((a) => newEvent('test', 'replica.test', a, { round }, ctx.clock.now())),
+        );
+      });
+    }
+    const published: EventEnvelope[] = [];
+    const sink = (name: string): EventSink => ({
+      kind: 'in-process',
+      publish: async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+        published.push({ ...event, source: name });
+      },
+      close: async () => undefined,
+    });
+    const relays = [0, 1, 2].map((i) => new OutboxRelay(ctx.database, ['booking'], sink(`relay-${i}`), ctx.clock, { batchSize: 37 }));
+    await Promise.all(
+      relays.map(async (r) => {
+        for (let i = 0; i < 20; i++) await r.run();
+      }),
+    );
+    const mine = published.filter((e) => e.event_type === 'replica.test');
+    expect(mine).toHaveLength(400);
+    expect(new Set(mine.map((e) => e.event_id)).size).toBe(400);
+    for (const a of aggregates) {
+      expect(mine.filter((e) => e.aggregate_id === a).map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+    expect((await ctx.events.relay.lag())[0]).toMatchObject({ unpublished: 0 });
   });
 });
