@@ -20,6 +20,8 @@ export interface StockItem {
   readonly reservedQty: number;
   /** quantity − reservedQty: what a reduce or a new hold can still take. */
   readonly availableQty: number;
+  /** `stock.low` is written when availableQty falls from at least this to under it (0: never). */
+  readonly lowStockThreshold: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly deletedAt: Date | null;
@@ -34,6 +36,7 @@ export function rowToStockItem(row: Selectable<StockItemTable>): StockItem {
     quantity: row.quantity,
     reservedQty: row.reserved_qty,
     availableQty: row.quantity - row.reserved_qty,
+    lowStockThreshold: row.low_stock_threshold,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,

@@ -17,6 +17,7 @@ import type { HoldKindHandler } from '../holds/hold.kinds.js';
 import { expireDueHolds, getHold, insertHold, type Hold } from '../holds/hold.service.js';
 import { authError } from '../../../platform/auth/auth.errors.js';
 import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
+import { stockLowEvents, writeInventoryEvents } from '../inventory.events.js';
 import { ALL, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
@@ -208,6 +209,7 @@ export function reduceStock<R>(
     );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const item = taken.changed;
+    await writeInventoryEvents(trx, stockLowEvents(item, item.availableQty + input.quantity, now));
     await insertMovement(trx, {
       itemId: item.id,
       kind: 'reduce',
@@ -287,6 +289,7 @@ export function updateStock<R>(
       );
     }
     const item = taken.changed;
+    await writeInventoryEvents(trx, stockLowEvents(item, previousQuantity - item.reservedQty, now));
     if (input.quantity !== undefined) {
       await insertMovement(trx, {
         itemId: item.id,
@@ -359,6 +362,7 @@ export function holdStock<R>(
       (i) => i.availableQty >= input.quantity,
     );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
+    await writeInventoryEvents(trx, stockLowEvents(taken.changed, taken.changed.availableQty + input.quantity, now));
     const holdId = await insertHold(trx, { kind: 'retail', venueId: item.venueId, ttlSeconds: input.ttlSeconds, now });
     await insertStockHold(trx, holdId, item.id, input.quantity);
     return await getHold(trx, ctx.holdKinds, holdId);
