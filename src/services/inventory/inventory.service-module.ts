@@ -43,10 +43,7 @@ export const inventoryService: ServiceModule = {
     migrations: Object.assign(
       { '2026_11_25_110000_create_venues_holds': createVenuesHolds, '2026_12_10_100000_create_outbox': createOutbox },
       ...parts.map((p) => p.migrations),
-    ) as Record<
-      string,
-      Migration
-    >,
+    ) as Record<string, Migration>,
   },
   register: async (app, deps) => {
     const ctx = inventoryContext(deps);

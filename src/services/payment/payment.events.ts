@@ -19,7 +19,13 @@ import type { PaymentTrx } from './payment.tables.js';
 
 export const PAYMENT_EVENT_SOURCE = 'payment-service';
 
-export const PAYMENT_EVENT_TYPES = ['payment.authorized', 'payment.failed', 'payment.captured', 'payment.refunded', 'payment.canceled'] as const;
+export const PAYMENT_EVENT_TYPES = [
+  'payment.authorized',
+  'payment.failed',
+  'payment.captured',
+  'payment.refunded',
+  'payment.canceled',
+] as const;
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
 
 /** What every payment event says of the intent. */

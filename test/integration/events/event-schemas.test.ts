@@ -71,7 +71,10 @@ beforeAll(async () => {
   ids.paid = paid.id as string;
   const changed = ok(await call('PUT', `/api/v1/bookings/${ids.paid}`, { nights: 3, payment_method: VISA }, { 'if-match': '"2"' }), 200);
   expect(changed.status).toBe('CONFIRMED');
-  const cancelled = ok(await call('POST', `/api/v1/bookings/${ids.paid}/cancel`, { reason: 'plans changed', cancelled_by: 'guest-1' }), 200);
+  const cancelled = ok(
+    await call('POST', `/api/v1/bookings/${ids.paid}/cancel`, { reason: 'plans changed', cancelled_by: 'guest-1' }),
+    200,
+  );
   expect(cancelled.status).toBe('CANCELLED');
   expect(cancelled.amount_refunded).toBeGreaterThan(0);
 
@@ -211,7 +214,11 @@ describe('the events the flows wrote', () => {
     expect(of('payment.failed')[0]!.payload).toMatchObject({ status: 'requires_payment_method', decline_code: expect.any(String) });
 
     const expired = new Map(of('hold.expired').map((e) => [e.aggregate_id, e.payload]));
-    expect(expired.get(ids.retailHold!)).toMatchObject({ kind: 'retail', venue_id: 'evt-shop', held: { product_id: 'evt-mug', quantity: 2 } });
+    expect(expired.get(ids.retailHold!)).toMatchObject({
+      kind: 'retail',
+      venue_id: 'evt-shop',
+      held: { product_id: 'evt-mug', quantity: 2 },
+    });
     expect(expired.get(ids.lodgingHold!)).toMatchObject({ kind: 'lodging', held: { check_in: '2026-08-01', check_out: '2026-08-03' } });
 
     expect(of('stock.low').map((e) => [e.aggregate_id, e.payload])).toEqual([
@@ -237,7 +244,8 @@ describe('GET /api/v1/events/schemas', () => {
 
   async function get(url: string, role?: Role) {
     const headers: Record<string, string> = {};
-    if (role !== undefined) headers.authorization = `Bearer ${(await authed.tokens!.sign({ sub: `evt-${role}`, role, ...(role === 'business' ? { org: 'org-evt' } : {}) }, 600)).token}`;
+    if (role !== undefined)
+      headers.authorization = `Bearer ${(await authed.tokens!.sign({ sub: `evt-${role}`, role, ...(role === 'business' ? { org: 'org-evt' } : {}) }, 600)).token}`;
     const res = await authed.app.inject({ method: 'GET', url, headers });
     return { status: res.statusCode, body: res.json<Json>() };
   }
@@ -259,7 +267,9 @@ describe('GET /api/v1/events/schemas', () => {
   it('serves one event type, and 404 for one nobody publishes', async () => {
     const one = await get('/api/v1/events/schemas/payment.refunded', 'service');
     expect(one.status).toBe(200);
-    expect(one.body).toEqual({ schemas: [{ event_type: 'payment.refunded', version: 'v1', schema: schemaFiles().get('payment.refunded') }] });
+    expect(one.body).toEqual({
+      schemas: [{ event_type: 'payment.refunded', version: 'v1', schema: schemaFiles().get('payment.refunded') }],
+    });
     const none = await get('/api/v1/events/schemas/booking.teleported', 'admin');
     expect(none.status).toBe(404);
     expect(none.body).toMatchObject({ error: { code: 'NOT_FOUND', details: { event_type: 'booking.teleported' } } });

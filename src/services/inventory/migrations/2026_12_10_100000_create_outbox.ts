@@ -22,5 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       dead_at timestamptz,
       unique (aggregate_id, sequence)
     )`.execute(db);
-  await sql`create index inventory_outbox_pending on inventory.outbox_event (seq) where published_at is null and dead_at is null`.execute(db);
+  await sql`create index inventory_outbox_pending on inventory.outbox_event (seq) where published_at is null and dead_at is null`.execute(
+    db,
+  );
 }
