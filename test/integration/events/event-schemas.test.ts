@@ -109,6 +109,17 @@ beforeAll(async () => {
   );
   ok(await call('POST', '/api/v1/stock', { product_id: 'evt-mug', product_name: 'Mug', quantity: 20, venue_id: 'evt-shop' }), 201);
   ok(await call('POST', '/api/v1/stock', { product_id: 'evt-tea', product_name: 'Tea', quantity: 6, venue_id: 'evt-shop' }), 201);
+  const jam = ok(
+    await call('POST', '/api/v1/stock', {
+      product_id: 'evt-jam',
+      product_name: 'Jam',
+      quantity: 30,
+      venue_id: 'evt-shop',
+      low_stock_threshold: 10,
+    }),
+    201,
+  );
+  expect(jam.low_stock_threshold).toBe(10);
 
   // Holds that expire: a retail one and a lodging one, past their TTL when the clock moves; the job expires them.
   const retailHold = ok(await call('POST', '/api/v1/holds/retail', { product_id: 'evt-mug', quantity: 2, ttl_seconds: 60 }), 201);
@@ -127,6 +138,9 @@ beforeAll(async () => {
   ok(await call('POST', `/api/v1/holds/${buy.id as string}/confirm`), 200);
   ok(await call('POST', '/api/v1/holds/retail', { product_id: 'evt-tea', quantity: 1 }), 201);
   ok(await call('PATCH', '/api/v1/stock/evt-mug/reduce', { quantity: 2 }), 200);
+  // Jam, with its own threshold (10): a sale 30 → 10 stays at it, 10 → 9 crosses it.
+  ok(await call('PATCH', '/api/v1/stock/evt-jam/reduce', { quantity: 20 }), 200);
+  ok(await call('PATCH', '/api/v1/stock/evt-jam/reduce', { quantity: 1 }), 200);
 
   rows = [...(await outbox('booking')), ...(await outbox('payment')), ...(await outbox('inventory'))];
 }, 120_000);
@@ -223,6 +237,7 @@ describe('the events the flows wrote', () => {
 
     expect(of('stock.low').map((e) => [e.aggregate_id, e.payload])).toEqual([
       ['evt-tea', { product_id: 'evt-tea', venue_id: 'evt-shop', available: 4, threshold: 5 }],
+      ['evt-jam', { product_id: 'evt-jam', venue_id: 'evt-shop', available: 9, threshold: 10 }],
     ]);
   });
 

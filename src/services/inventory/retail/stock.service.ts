@@ -114,6 +114,8 @@ export interface NewStock {
   readonly quantity: number;
   /** A shop (`retail` venue) that sells the item; absent for /api/inventory. */
   readonly venueId?: string | undefined;
+  /** Where `stock.low` is written; the column's default (5) when absent. */
+  readonly lowStockThreshold?: number | undefined;
 }
 
 /**
@@ -125,7 +127,13 @@ export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Outp
   if (scope.kind !== 'all' && input.venueId === undefined) {
     throw authError('FORBIDDEN', 'Stock without a venue_id belongs to no organization; name one of your shops.');
   }
-  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity, venue_id: input.venueId };
+  const request = {
+    product_id: input.productId,
+    product_name: input.productName,
+    quantity: input.quantity,
+    venue_id: input.venueId,
+    low_stock_threshold: input.lowStockThreshold,
+  };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail'], scope);
     const item = await insertItem(
@@ -136,6 +144,7 @@ export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Outp
         productName: input.productName,
         quantity: input.quantity,
         venueId: input.venueId ?? null,
+        ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}),
       },
       now,
     );
@@ -256,6 +265,7 @@ export function restockStock<R>(
 export interface StockChanges {
   readonly productName?: string | undefined;
   readonly quantity?: number | undefined;
+  readonly lowStockThreshold?: number | undefined;
 }
 
 /** Renames and/or sets the quantity, which may not fall below the units reserved by holds. */
@@ -265,10 +275,16 @@ export function updateStock<R>(
   out: Output<StockItem, R>,
   scope: Scope = ALL,
 ): Promise<Answer<R>> {
-  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity };
+  const request = {
+    product_id: input.productId,
+    product_name: input.productName,
+    quantity: input.quantity,
+    low_stock_threshold: input.lowStockThreshold,
+  };
   const changes = {
     ...(input.productName !== undefined ? { productName: input.productName } : {}),
     ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
+    ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}),
   };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     await requireOwnedItem(trx, input.productId, scope);
