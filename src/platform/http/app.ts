@@ -30,6 +30,7 @@ import { loggerOptions } from '../observability/logger.js';
 import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
+import { eventSchemaRoutes } from '../events/event-schemas.routes.js';
 import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { detailErrorHandler } from './compat.js';
@@ -283,6 +284,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     authRoutes(app, { tokens: access.tokens, db: access.db, clock: options.deps.clock });
   }
   auditRoutes(app, options.deps.database.db);
+  eventSchemaRoutes(app);
 
   for (const service of options.services) {
     await app.register(async (scope) => {

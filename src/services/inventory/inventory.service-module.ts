@@ -13,6 +13,7 @@ import type { InventoryContext } from './inventory.context.js';
 import type { HoldKind, InventoryDb } from './inventory.tables.js';
 import { lodgingPart } from './lodging/lodging.part.js';
 import * as createVenuesHolds from './migrations/2026_11_25_110000_create_venues_holds.js';
+import * as createOutbox from './migrations/2026_12_10_100000_create_outbox.js';
 import { retailPart } from './retail/retail.part.js';
 import { venueRoutes } from './venues/venue.routes.js';
 
@@ -39,10 +40,10 @@ export const inventoryService: ServiceModule = {
   title: 'Inventory: room-nights, dining tables by time slot, retail stock, and holds with expiry',
   migrations: {
     schema: 'inventory',
-    migrations: Object.assign({ '2026_11_25_110000_create_venues_holds': createVenuesHolds }, ...parts.map((p) => p.migrations)) as Record<
-      string,
-      Migration
-    >,
+    migrations: Object.assign(
+      { '2026_11_25_110000_create_venues_holds': createVenuesHolds, '2026_12_10_100000_create_outbox': createOutbox },
+      ...parts.map((p) => p.migrations),
+    ) as Record<string, Migration>,
   },
   register: async (app, deps) => {
     const ctx = inventoryContext(deps);
@@ -64,5 +65,6 @@ export const inventoryService: ServiceModule = {
       schedule: { everyMs: 3_600_000 },
       run: async (now) => ({ purged: await purgeExpiredKeys(deps.database.db, 'inventory', now) }),
     });
+    deps.events?.addOutbox('inventory');
   },
 };

@@ -8,6 +8,7 @@ import type { ServiceDeps, ServiceModule } from '../../platform/http/app.js';
 import * as createPayments from './migrations/2026_11_25_170000_create_payments.js';
 import * as createProviderAttempts from './migrations/2026_12_01_090000_create_provider_attempts.js';
 import * as addIntentVenue from './migrations/2026_12_07_160000_add_intent_venue.js';
+import * as createOutbox from './migrations/2026_12_10_100000_create_outbox.js';
 import { InventoryClient } from './clients/inventory.client.js';
 import { paymentJobs } from './payment.jobs.js';
 import { paymentRoutes } from './payment.routes.js';
@@ -34,6 +35,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
         '2026_11_25_170000_create_payments': createPayments,
         '2026_12_01_090000_create_provider_attempts': createProviderAttempts,
         '2026_12_07_160000_add_intent_venue': addIntentVenue,
+        '2026_12_10_100000_create_outbox': createOutbox,
       },
     },
     register: async (app, deps) => {
@@ -56,6 +58,7 @@ export function paymentServiceModule(options: PaymentServiceOptions = {}): Servi
       };
       paymentRoutes(app, ctx);
       for (const job of paymentJobs(ctx)) deps.scheduler.add(job);
+      deps.events?.addOutbox('payment');
     },
   };
 }

@@ -41,6 +41,7 @@ import { listLedger, totalsOf } from './ledger.repository.js';
 import type { IntentScope } from './payment.access.js';
 import { cardFingerprintPart, summarizeCard, type CardDetails } from './payment.card.js';
 import { paymentError } from './payment.errors.js';
+import { paymentEvent, writePaymentEvents } from './payment.events.js';
 import {
   formatMoney,
   ledgerBalances,
@@ -412,6 +413,9 @@ export async function cancelIntent<R>(
             // Nothing authorized: nothing to void, so no provider call; one local change.
             const canceled = await markCanceled(trx, intent, reason ?? null, now);
             if (canceled === undefined) throw new Error(`payment intent ${id} changed while locked`);
+            await writePaymentEvents(trx, [
+              paymentEvent('payment.canceled', canceled, { released_amount: 0, reason: reason ?? null }, now),
+            ]);
             return { kind: 'done', value: canceled };
           }
           return {

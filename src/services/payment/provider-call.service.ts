@@ -14,6 +14,7 @@
 import type { PaymentTrx } from './payment.tables.js';
 import { abandonKey } from '../../platform/idempotency/saga-key.js';
 import { insertLedgerEntries } from './ledger.repository.js';
+import { paymentEvent, refundedEvent, writePaymentEvents } from './payment.events.js';
 import type { PaymentIntent, ProviderAttempt, Refund } from './payment.model.js';
 import {
   addRefunded,
@@ -103,6 +104,9 @@ async function apply(trx: PaymentTrx, settled: ProviderAttempt, now: Date): Prom
     const decline = settled.decline!;
     const intent = await settleAuthorization(trx, settled.intentId, settled.card!, { approved: false, ...decline }, now);
     if (intent === undefined) throw moved(settled);
+    await writePaymentEvents(trx, [
+      paymentEvent('payment.failed', intent, { attempted_amount: settled.amount, decline_code: decline.declineCode }, now),
+    ]);
     return;
   }
   switch (settled.operation) {
@@ -110,6 +114,7 @@ async function apply(trx: PaymentTrx, settled: ProviderAttempt, now: Date): Prom
       const intent = await settleAuthorization(trx, settled.intentId, settled.card!, { approved: true, reference: reference! }, now);
       if (intent === undefined) throw moved(settled);
       await insertLedgerEntries(trx, [{ ...base, kind: 'authorization', amount: settled.amount, providerReference: reference! }]);
+      await writePaymentEvents(trx, [paymentEvent('payment.authorized', intent, { authorized_amount: settled.amount }, now)]);
       return;
     }
     case 'capture': {
@@ -119,6 +124,9 @@ async function apply(trx: PaymentTrx, settled: ProviderAttempt, now: Date): Prom
         { ...base, kind: 'capture', amount: settled.amount, providerReference: reference! },
         { ...base, kind: 'authorization_release', amount: settled.released, providerReference: settled.authorizationReference! },
       ]);
+      await writePaymentEvents(trx, [
+        paymentEvent('payment.captured', intent, { captured_amount: settled.amount, released_amount: settled.released }, now),
+      ]);
       return;
     }
     case 'cancel': {
@@ -126,6 +134,9 @@ async function apply(trx: PaymentTrx, settled: ProviderAttempt, now: Date): Prom
       if (intent === undefined) throw moved(settled);
       await insertLedgerEntries(trx, [
         { ...base, kind: 'authorization_release', amount: settled.amount, providerReference: settled.authorizationReference! },
+      ]);
+      await writePaymentEvents(trx, [
+        paymentEvent('payment.canceled', intent, { released_amount: settled.amount, reason: settled.reason }, now),
       ]);
       return;
     }
@@ -146,6 +157,7 @@ async function apply(trx: PaymentTrx, settled: ProviderAttempt, now: Date): Prom
       await insertLedgerEntries(trx, [
         { ...base, kind: 'refund', amount: settled.amount, refundId: refund.id, providerReference: reference! },
       ]);
+      await writePaymentEvents(trx, [refundedEvent(intent, refund, now)]);
       return;
     }
   }

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HoldKind, HoldStatus, HoldTable, InventoryDb, InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { inventoryError } from '../inventory.errors.js';
+import { holdExpiredEvent, writeInventoryEvents } from '../inventory.events.js';
 import { ALL, owned, type Scope } from '../inventory.scope.js';
 import type { HoldKindHandler, HoldKinds } from './hold.kinds.js';
 
@@ -117,8 +118,21 @@ export async function expireDueHolds(
     .updateTable('inventory.hold')
     .set({ status: 'EXPIRED', ended_at: now, updated_at: now, end_reason: 'expired' })
     .where('id', 'in', due)
-    .returning(['id', 'kind'])
+    .returning(['id', 'kind', 'venue_id', 'expires_at'])
     .execute();
+  // What each hold took, read before it is given back (the event names it).
+  const events = [];
+  for (const kind of new Set(expired.map((h) => h.kind))) {
+    const ofKind = expired.filter((h) => h.kind === kind);
+    const held = await handlerFor(kinds, kind).describe(
+      trx,
+      ofKind.map((h) => h.id),
+    );
+    for (const h of ofKind) {
+      events.push(holdExpiredEvent({ id: h.id, kind: h.kind, venueId: h.venue_id, expiresAt: h.expires_at }, held.get(h.id) ?? {}, now));
+    }
+  }
+  await writeInventoryEvents(trx, events);
   await giveBackByKind(
     trx,
     kinds,

@@ -12,6 +12,8 @@ export interface StockItemTable {
   quantity: number;
   /** Units taken by HELD retail holds; they leave `quantity` when a hold is confirmed. */
   reserved_qty: ColumnType<number, number | undefined, number>;
+  /** `stock.low` is written when available units fall from at least this to under it (0: never). */
+  low_stock_threshold: ColumnType<number, number | undefined, number>;
   created_at: Date;
   updated_at: Date;
   /** Set by a delete: the row stays because holds and movements refer to it. */

@@ -20,6 +20,8 @@ export interface StockItem {
   readonly reservedQty: number;
   /** quantity − reservedQty: what a reduce or a new hold can still take. */
   readonly availableQty: number;
+  /** `stock.low` is written when availableQty falls from at least this to under it (0: never). */
+  readonly lowStockThreshold: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly deletedAt: Date | null;
@@ -34,6 +36,7 @@ export function rowToStockItem(row: Selectable<StockItemTable>): StockItem {
     quantity: row.quantity,
     reservedQty: row.reserved_qty,
     availableQty: row.quantity - row.reserved_qty,
+    lowStockThreshold: row.low_stock_threshold,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     deletedAt: row.deleted_at,
@@ -46,6 +49,8 @@ export interface NewStockItem {
   readonly productName: string;
   readonly quantity: number;
   readonly venueId: string | null;
+  /** The column's default (5) when absent. */
+  readonly lowStockThreshold?: number;
 }
 
 /** Inserts a live item; undefined when the product already has one (a racing duplicate included). */
@@ -59,6 +64,7 @@ export async function insertItem(trx: InventoryTrx, item: NewStockItem, now: Dat
       venue_id: item.venueId,
       quantity: item.quantity,
       reserved_qty: 0,
+      ...(item.lowStockThreshold !== undefined ? { low_stock_threshold: item.lowStockThreshold } : {}),
       created_at: now,
       updated_at: now,
     })
@@ -136,11 +142,12 @@ export async function addUnits(trx: InventoryTrx, productId: string, n: number, 
 export async function setItem(
   trx: InventoryTrx,
   productId: string,
-  changes: { productName?: string; quantity?: number },
+  changes: { productName?: string; quantity?: number; lowStockThreshold?: number },
   now: Date,
 ): Promise<{ item: StockItem; previousQuantity: number } | undefined> {
   const name = changes.productName ?? null;
   const quantity = changes.quantity ?? null;
+  const threshold = changes.lowStockThreshold ?? null;
   const { rows } = await sql<Selectable<StockItemTable> & { previous_quantity: number }>`
     with old as (
       select id, quantity from inventory.stock_item
@@ -150,6 +157,7 @@ export async function setItem(
     update inventory.stock_item i
     set product_name = coalesce(${name}::text, i.product_name),
         quantity = coalesce(${quantity}::int, i.quantity),
+        low_stock_threshold = coalesce(${threshold}::int, i.low_stock_threshold),
         updated_at = ${now}
     from old
     where i.id = old.id and (${quantity}::int is null or i.reserved_qty <= ${quantity}::int)

@@ -72,7 +72,13 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         reply,
         await createStock(
           ctx,
-          { productId: b.product_id, productName: b.product_name, quantity: b.quantity, venueId: b.venue_id },
+          {
+            productId: b.product_id,
+            productName: b.product_name,
+            quantity: b.quantity,
+            venueId: b.venue_id,
+            lowStockThreshold: b.low_stock_threshold,
+          },
           {
             render: (item) => ({ status: 201, body: render(item) }),
             key: keyed(request, 'inventory.v1.stock.create', request.headers['idempotency-key']),
@@ -179,7 +185,12 @@ export function stockRoutes(app: App, ctx: InventoryContext): void {
         reply,
         await updateStock(
           ctx,
-          { productId, productName: request.body.product_name, quantity: request.body.quantity },
+          {
+            productId,
+            productName: request.body.product_name,
+            quantity: request.body.quantity,
+            lowStockThreshold: request.body.low_stock_threshold,
+          },
           { render: ok, key: keyed(request, `inventory.v1.stock.update:${productId}`, request.headers['idempotency-key']) },
           scopeOf(request.identity),
         ),

@@ -16,6 +16,12 @@ const StockLevel = Type.Integer({ minimum: 0, maximum: MAX_STOCK_QUANTITY, descr
 const RestockQuantity = Type.Integer({ minimum: 1, maximum: MAX_STOCK_QUANTITY, description: 'Units delivered' });
 /** Units to take or ask for: any positive number is a fair question; more than there is gets a refusal. */
 const TakeQuantity = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Units wanted (at least 1)' });
+/** Where `stock.low` is written (available falling from at least this to under it). */
+const LowStockThreshold = Type.Integer({
+  minimum: 0,
+  maximum: MAX_STOCK_QUANTITY,
+  description: 'A stock.low event is written when available_qty falls from at least this to under it (0: never); 5 by default',
+});
 const VenueId = Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'A shop (venue of type retail)' });
 
 // ---------------------------------------------------------------------------------------------------
@@ -30,6 +36,7 @@ export const StockItemReply = Type.Object(
     quantity: Type.Integer({ description: 'Units on the shelf, reserved ones included' }),
     reserved_qty: Type.Integer({ description: 'Units taken by holds that are not yet confirmed' }),
     available_qty: Type.Integer({ description: 'quantity − reserved_qty: what can still be sold' }),
+    low_stock_threshold: LowStockThreshold,
     created_at: IsoDateTime,
     updated_at: IsoDateTime,
   },
@@ -43,13 +50,19 @@ export const StockParams = Type.Object({ product_id: ProductId });
 export const StockQuery = Type.Object({ venue_id: Type.Optional(VenueId) }, { additionalProperties: false });
 
 export const CreateStockBody = Type.Object(
-  { product_id: ProductId, product_name: ProductName, quantity: StockLevel, venue_id: Type.Optional(VenueId) },
+  {
+    product_id: ProductId,
+    product_name: ProductName,
+    quantity: StockLevel,
+    venue_id: Type.Optional(VenueId),
+    low_stock_threshold: Type.Optional(LowStockThreshold),
+  },
   { additionalProperties: false },
 );
 export const TakeBody = Type.Object({ quantity: TakeQuantity }, { additionalProperties: false });
 export const RestockBody = Type.Object({ quantity: RestockQuantity }, { additionalProperties: false });
 export const UpdateStockBody = Type.Object(
-  { product_name: Type.Optional(ProductName), quantity: Type.Optional(StockLevel) },
+  { product_name: Type.Optional(ProductName), quantity: Type.Optional(StockLevel), low_stock_threshold: Type.Optional(LowStockThreshold) },
   { additionalProperties: false, minProperties: 1 },
 );
 
@@ -74,6 +87,7 @@ export function stockItemToReply(item: StockItem): StockItemReply {
     quantity: item.quantity,
     reserved_qty: item.reservedQty,
     available_qty: item.availableQty,
+    low_stock_threshold: item.lowStockThreshold,
     created_at: item.createdAt.toISOString(),
     updated_at: item.updatedAt.toISOString(),
   };

@@ -17,6 +17,7 @@ import type { HoldKindHandler } from '../holds/hold.kinds.js';
 import { expireDueHolds, getHold, insertHold, type Hold } from '../holds/hold.service.js';
 import { authError } from '../../../platform/auth/auth.errors.js';
 import { inventoryKeys, type InventoryContext } from '../inventory.context.js';
+import { stockLowEvents, writeInventoryEvents } from '../inventory.events.js';
 import { ALL, type Scope } from '../inventory.scope.js';
 import type { InventoryExecutor, InventoryTrx } from '../inventory.tables.js';
 import { getVenue, requireSellingVenue } from '../venues/venue.service.js';
@@ -113,6 +114,8 @@ export interface NewStock {
   readonly quantity: number;
   /** A shop (`retail` venue) that sells the item; absent for /api/inventory. */
   readonly venueId?: string | undefined;
+  /** Where `stock.low` is written; the column's default (5) when absent. */
+  readonly lowStockThreshold?: number | undefined;
 }
 
 /**
@@ -124,7 +127,13 @@ export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Outp
   if (scope.kind !== 'all' && input.venueId === undefined) {
     throw authError('FORBIDDEN', 'Stock without a venue_id belongs to no organization; name one of your shops.');
   }
-  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity, venue_id: input.venueId };
+  const request = {
+    product_id: input.productId,
+    product_name: input.productName,
+    quantity: input.quantity,
+    venue_id: input.venueId,
+    low_stock_threshold: input.lowStockThreshold,
+  };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     if (input.venueId !== undefined) await requireSellingVenue(trx, input.venueId, ['retail'], scope);
     const item = await insertItem(
@@ -135,6 +144,7 @@ export function createStock<R>(ctx: InventoryContext, input: NewStock, out: Outp
         productName: input.productName,
         quantity: input.quantity,
         venueId: input.venueId ?? null,
+        ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}),
       },
       now,
     );
@@ -208,6 +218,7 @@ export function reduceStock<R>(
     );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
     const item = taken.changed;
+    await writeInventoryEvents(trx, stockLowEvents(item, item.availableQty + input.quantity, now));
     await insertMovement(trx, {
       itemId: item.id,
       kind: 'reduce',
@@ -254,6 +265,7 @@ export function restockStock<R>(
 export interface StockChanges {
   readonly productName?: string | undefined;
   readonly quantity?: number | undefined;
+  readonly lowStockThreshold?: number | undefined;
 }
 
 /** Renames and/or sets the quantity, which may not fall below the units reserved by holds. */
@@ -263,10 +275,16 @@ export function updateStock<R>(
   out: Output<StockItem, R>,
   scope: Scope = ALL,
 ): Promise<Answer<R>> {
-  const request = { product_id: input.productId, product_name: input.productName, quantity: input.quantity };
+  const request = {
+    product_id: input.productId,
+    product_name: input.productName,
+    quantity: input.quantity,
+    low_stock_threshold: input.lowStockThreshold,
+  };
   const changes = {
     ...(input.productName !== undefined ? { productName: input.productName } : {}),
     ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
+    ...(input.lowStockThreshold !== undefined ? { lowStockThreshold: input.lowStockThreshold } : {}),
   };
   return runOnce(inventoryKeys(ctx), onceKey(out.key, request), out.render, async (trx, now) => {
     await requireOwnedItem(trx, input.productId, scope);
@@ -287,6 +305,7 @@ export function updateStock<R>(
       );
     }
     const item = taken.changed;
+    await writeInventoryEvents(trx, stockLowEvents(item, previousQuantity - item.reservedQty, now));
     if (input.quantity !== undefined) {
       await insertMovement(trx, {
         itemId: item.id,
@@ -359,6 +378,7 @@ export function holdStock<R>(
       (i) => i.availableQty >= input.quantity,
     );
     if ('refusedAt' in taken) return new CommittedRefusal(insufficient(taken.refusedAt, input.quantity));
+    await writeInventoryEvents(trx, stockLowEvents(taken.changed, taken.changed.availableQty + input.quantity, now));
     const holdId = await insertHold(trx, { kind: 'retail', venueId: item.venueId, ttlSeconds: input.ttlSeconds, now });
     await insertStockHold(trx, holdId, item.id, input.quantity);
     return await getHold(trx, ctx.holdKinds, holdId);

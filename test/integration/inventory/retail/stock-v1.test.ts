@@ -40,6 +40,7 @@ describe('/api/v1/stock', () => {
       quantity: 12,
       reserved_qty: 0,
       available_qty: 12,
+      low_stock_threshold: 5,
       created_at: '2026-01-15T12:00:00.000Z',
       updated_at: '2026-01-15T12:00:00.000Z',
     });
@@ -119,7 +120,13 @@ describe('/api/v1/stock', () => {
     expect((await call('PUT', '/api/v1/stock/pen-1', { quantity: 25, product_name: 'Fountain pen' })).body).toMatchObject({
       quantity: 25,
       product_name: 'Fountain pen',
+      low_stock_threshold: 5,
     });
+    expect((await call('PUT', '/api/v1/stock/pen-1', { low_stock_threshold: 2 })).body).toMatchObject({
+      quantity: 25,
+      low_stock_threshold: 2,
+    });
+    expect(await call('PUT', '/api/v1/stock/pen-1', { low_stock_threshold: -1 })).toMatchObject({ status: 400 });
     expect(await call('PATCH', '/api/v1/stock/none/reduce', { quantity: 1 })).toMatchObject({
       status: 404,
       body: { error: { code: 'STOCK_ITEM_NOT_FOUND', details: { product_id: 'none' } } },
