@@ -89,7 +89,11 @@ describe('the relay on the embedded default', () => {
     expect((await outboxRows(id)).every((r) => r.published_at !== null)).toBe(true);
 
     // Nothing is left, and a second run delivers nothing again.
-    expect(await ctx.events.relay.lag()).toEqual([{ outbox: 'booking', unpublished: 0, dead: 0, oldest_unpublished_ms: 0 }]);
+    expect((await ctx.events.relay.lag()).map((l) => [l.outbox, l.unpublished, l.dead, l.oldest_unpublished_ms]).sort()).toEqual([
+      ['booking', 0, 0, 0],
+      ['inventory', 0, 0, 0],
+      ['payment', 0, 0, 0],
+    ]);
     expect((await ctx.events.relayNow()).published).toBe(0);
     expect((await steady.applied()).filter((e) => e.aggregate_id === id)).toHaveLength(3);
   });
@@ -229,7 +233,7 @@ describe('a consumer that fails', () => {
       expect(confirmed).toMatchObject({ attempts: 4, published_at: null });
       expect(confirmed.dead_at).not.toBeNull();
       const lag = await ctx.events.relay.lag();
-      expect(lag[0]).toMatchObject({ outbox: 'booking', dead: 1, unpublished: 0 });
+      expect(lag.find((l) => l.outbox === 'booking')).toMatchObject({ outbox: 'booking', dead: 1, unpublished: 0 });
       ctx.clock.advance(3_600_000);
       expect((await ctx.events.relayNow()).failed).toBe(0);
     } finally {
@@ -250,7 +254,7 @@ describe('a consumer that fails', () => {
     expect((await flaky.applied()).filter((e) => e.aggregate_id === deadId).map((e) => e.event_type)).toEqual(['booking.confirmed']);
     expect((await steady.applied()).length).toBe(appliedBefore);
     expect(await deadEvents(ctx.database.db, ['booking'])).toEqual([]);
-    expect((await ctx.events.relay.lag())[0]).toMatchObject({ unpublished: 0, dead: 0 });
+    expect((await ctx.events.relay.lag()).find((l) => l.outbox === 'booking')).toMatchObject({ unpublished: 0, dead: 0 });
   });
 });
 
@@ -287,6 +291,6 @@ describe('several relays on one database', () => {
     for (const a of aggregates) {
       expect(mine.filter((e) => e.aggregate_id === a).map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     }
-    expect((await ctx.events.relay.lag())[0]).toMatchObject({ unpublished: 0 });
+    expect((await ctx.events.relay.lag()).find((l) => l.outbox === 'booking')).toMatchObject({ unpublished: 0 });
   });
 });
