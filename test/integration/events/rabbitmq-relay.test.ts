@@ -6,11 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Connection } from 'rabbitmq-client';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { loadEventSchemas } from '../../../src/platform/events/event-schemas.js';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { bindTestQueue, deleteConsumerQueues, RABBITMQ_URL, recorder, type Recorder, type TestQueue } from '../../helpers/broker.js';
 
 type Json = Record<string, unknown>;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const ajv = addFormats(new Ajv2020({ allErrors: true, strict: true }));
+const validators = new Map(loadEventSchemas().map((s) => [s.event_type, ajv.compile(s.schema)]));
 const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
 
 let ctx: TestContext;
@@ -66,6 +72,10 @@ describe('events through RabbitMQ', () => {
       expect(m.durable).toBe(true);
       expect(m.contentType).toBe('application/json');
       expect(m.envelope.event_type).toBe(m.routingKey);
+      // Valid against its type's schema in docs/events, as received off the wire.
+      const validate = validators.get(m.routingKey);
+      expect(validate, `a schema for ${m.routingKey}`).toBeDefined();
+      expect(validate!(m.envelope), JSON.stringify(validate!.errors)).toBe(true);
     }
     const created = mine()[0]!.envelope;
     expect(created).toMatchObject({
