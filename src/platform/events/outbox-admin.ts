@@ -4,6 +4,8 @@
  * sequence), so every receiver deduplicates them; it marks them unpublished and the relay does the rest.
  */
 import { sql, type Kysely } from 'kysely';
+import type { EventEnvelope } from './envelope.js';
+import { envelopeOf } from './outbox.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyDb = Kysely<any>;
@@ -90,4 +92,20 @@ export async function replayEvents(db: AnyDb, outboxes: readonly string[], selec
     counts[outbox] = Number(result.numAffectedRows ?? 0n);
   }
   return counts;
+}
+
+/** The stored events that occurred in [from, to) (of `types`), as the envelopes the relay sends, oldest first. */
+export async function selectEvents(db: AnyDb, outboxes: readonly string[], selection: ReplaySelection): Promise<EventEnvelope[]> {
+  const found: { seq: number; occurred: number; envelope: EventEnvelope }[] = [];
+  for (const outbox of outboxes) {
+    const types = selection.types ?? [];
+    const { rows } = await sql<{ seq: string; occurred_at: Date; aggregate_id: string; sequence: number; payload: unknown }>`
+      select seq::text as seq, occurred_at, aggregate_id, sequence, payload from ${sql.table(`${outbox}.outbox_event`)}
+      where occurred_at >= ${selection.from}
+        ${selection.to === undefined ? sql`` : sql`and occurred_at < ${selection.to}`}
+        ${types.length === 0 ? sql`` : sql`and event_type = any(${types}::text[])`}
+      order by seq`.execute(db);
+    for (const row of rows) found.push({ seq: Number(row.seq), occurred: new Date(row.occurred_at).getTime(), envelope: envelopeOf(row) });
+  }
+  return found.sort((a, b) => a.occurred - b.occurred || a.seq - b.seq).map((f) => f.envelope);
 }
