@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment', 'gateway'] as const;
+export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment', 'webhooks', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
