@@ -73,7 +73,9 @@ export const rowToAttempt = (r: Selectable<DeliveryAttemptTable>): DeliveryAttem
 
 /**
  * When a failed delivery is tried again, by how many attempts it has had (Standard Webhooks'
- * schedule, stretched to about three days): 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h. After the
+ * schedule, stretched past three days): 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h, the last try
+ * about 3.6 days after the first (never under 3, whatever the jitter), so that a receiver failing
+ * throughout is disabled (DISABLE_AFTER_FAILING_MS) before its delivery runs out of tries. After the
  * last the delivery is failed. Each delay gets ±10 % jitter, so that receivers recovering from an
  * outage are not hit by every sender at the same instant.
  */
@@ -83,6 +85,8 @@ export const RETRY_DELAYS_MS: readonly number[] = [
   30 * 60_000,
   2 * 3_600_000,
   5 * 3_600_000,
+  10 * 3_600_000,
+  10 * 3_600_000,
   10 * 3_600_000,
   10 * 3_600_000,
   10 * 3_600_000,
