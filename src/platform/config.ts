@@ -63,7 +63,8 @@ function amqpUrl(variable: string, raw: string): string {
   } catch {
     throw new ConfigError(variable, 'must be a URL such as amqp://guest:guest@127.0.0.1:5672');
   }
-  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') throw new ConfigError(variable, `must use amqp:// or amqps:// (got ${url.protocol}//)`);
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:')
+    throw new ConfigError(variable, `must use amqp:// or amqps:// (got ${url.protocol}//)`);
   return raw.trim();
 }
 

@@ -35,8 +35,8 @@ export interface DeliveryAttempt {
   readonly error: string | null;
 }
 
-/** Whose endpoints a caller manages: every one (admin, service), or one organization's. */
-export type EndpointScope = { readonly kind: 'all' } | { readonly kind: 'organization'; readonly org: string };
+/** Whose endpoints a caller manages: every one (admin, service), one organization's, or none. */
+export type EndpointScope = { readonly kind: 'all' } | { readonly kind: 'organization'; readonly org: string } | { readonly kind: 'none' };
 
 export const rowToEndpoint = (r: Selectable<EndpointTable>): Endpoint => ({
   id: r.id,

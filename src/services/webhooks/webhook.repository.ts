@@ -71,8 +71,15 @@ export async function insertEndpoint(db: WebhookExecutor, e: NewEndpoint): Promi
   return rowToEndpoint(row);
 }
 
-function scoped(scope: EndpointScope) {
-  return scope.kind === 'all' ? sql<boolean>`true` : sql<boolean>`${sql.ref('organization_id')} = ${scope.org}`;
+function scoped(scope: EndpointScope, column = 'organization_id') {
+  switch (scope.kind) {
+    case 'all':
+      return sql<boolean>`true`;
+    case 'organization':
+      return sql<boolean>`${sql.ref(column)} = ${scope.org}`;
+    case 'none':
+      return sql<boolean>`false`;
+  }
 }
 
 export async function listEndpoints(db: WebhookExecutor, scope: EndpointScope): Promise<Endpoint[]> {
@@ -367,7 +374,7 @@ export async function findDelivery(db: WebhookExecutor, id: string, scope: Endpo
     .innerJoin('webhook.endpoint as e', 'e.id', 'd.endpoint_id')
     .selectAll('d')
     .where('d.id', '=', id)
-    .where(scope.kind === 'all' ? sql<boolean>`true` : sql<boolean>`e.organization_id = ${scope.org}`)
+    .where(scoped(scope, 'e.organization_id'))
     .executeTakeFirst();
   return row === undefined ? undefined : rowToDelivery(row);
 }

@@ -3,7 +3,6 @@ import type { FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/app.js';
 import { ErrorReply, replies } from '../../platform/http/schemas.js';
 import { endpointScope } from './webhook.access.js';
-import { webhookError } from './webhook.errors.js';
 import {
   CreateEndpointBody,
   DeliveriesQuery,
@@ -57,9 +56,6 @@ export function webhookRoutes(app: App, ctx: WebhookContext): void {
     async (request, reply) => {
       const scope = endpointScope(request.identity);
       const b = request.body;
-      if (scope.kind === 'organization' && b.organization_id !== undefined && b.organization_id !== scope.org) {
-        throw webhookError('WEBHOOK_SCOPE_REFUSED', 'A business user creates endpoints for its own organization only.');
-      }
       const { endpoint, secret } = await createEndpoint(ctx, scope, actorOf(request), {
         url: b.url,
         eventTypes: b.event_types,

@@ -51,6 +51,10 @@ export async function createEndpoint(
   actor: Actor,
   input: CreateEndpointInput,
 ): Promise<{ endpoint: Endpoint; secret: string }> {
+  if (scope.kind === 'none') throw webhookError('WEBHOOK_SCOPE_REFUSED');
+  if (scope.kind === 'organization' && input.organizationId !== undefined && input.organizationId !== scope.org) {
+    throw webhookError('WEBHOOK_SCOPE_REFUSED', 'A business user creates endpoints for its own organization only.');
+  }
   const url = await checkWebhookUrl(input.url, ctx.urlPolicy);
   const secret = newSecret();
   const at = ctx.clock.now();

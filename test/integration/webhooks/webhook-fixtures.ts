@@ -107,5 +107,5 @@ export async function deliveriesOf(ctx: TestContext, endpointId: string): Promis
 export async function deliverNow(ctx: TestContext): Promise<Json> {
   const run = await ctx.deps.scheduler.runNow('webhooks.deliver');
   if (run.error !== undefined) throw new Error(`webhooks.deliver failed: ${run.error}`);
-  return (run.result ?? {}) as Json;
+  return run.result ?? {};
 }
