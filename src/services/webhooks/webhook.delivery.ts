@@ -106,7 +106,17 @@ async function settle(
 export async function deliverDue(ctx: WebhookContext, options: DeliverOptions = {}): Promise<DeliverRun> {
   const now = ctx.clock.now();
   const claimed = await repo.claimDue(ctx.db, now, new Date(now.getTime() + LEASE_MS), BATCH);
-  const outcomes = await Promise.all(claimed.map(async (d) => settle(ctx, d, await attempt(ctx, d, options), options)));
+  const outcomes = await Promise.all(
+    claimed.map(async (d) => {
+      try {
+        return await settle(ctx, d, await attempt(ctx, d, options), options);
+      } catch (err) {
+        // Its lease runs out and it is tried again; the other deliveries of the run are not held up.
+        ctx.log.warn({ err, delivery_id: d.id }, 'webhook delivery could not be recorded; it will be tried again');
+        return { settled: 'stale' as const, disabled: false };
+      }
+    }),
+  );
   const count = (s: Settled) => outcomes.filter((o) => o.settled === s).length;
   return {
     claimed: claimed.length,

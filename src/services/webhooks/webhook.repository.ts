@@ -262,17 +262,12 @@ export interface AttemptRecord {
   readonly error: string | undefined;
 }
 
+/** Records an attempt (nothing when its delivery was deleted meanwhile, with its endpoint). */
 export async function insertAttempt(trx: WebhookTrx, a: AttemptRecord): Promise<void> {
-  await trx
-    .insertInto('webhook.delivery_attempt')
-    .values({
-      delivery_id: a.deliveryId,
-      attempted_at: a.at,
-      status_code: a.statusCode ?? null,
-      duration_ms: a.durationMs,
-      error: a.error?.slice(0, 1000) ?? null,
-    })
-    .execute();
+  await sql`
+    insert into webhook.delivery_attempt (delivery_id, attempted_at, status_code, duration_ms, error)
+    select id, ${a.at}, ${a.statusCode ?? null}, ${a.durationMs}, ${a.error?.slice(0, 1000) ?? null}
+    from webhook.delivery where id = ${a.deliveryId}`.execute(trx);
 }
 
 /** The outcome of an attempt on a pending delivery: delivered, due again at `nextAttemptAt`, or failed for good. */

@@ -1,8 +1,10 @@
 /**
  * Claiming deliveries: two workers running at once (two processes' jobs) send each due delivery once
  * — the claim skips rows another worker holds and leases what it takes — and a delivery claimed by a
- * worker that died mid-call is sent again once its lease has run out, not before.
+ * worker that died mid-call is sent again once its lease has run out, not before; an endpoint deleted
+ * while its delivery is in flight leaves nothing behind and fails no run.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimDue, insertDeliveries } from '../../../src/services/webhooks/webhook.repository.js';
 import { deliverDue, LEASE_MS } from '../../../src/services/webhooks/webhook.delivery.js';
@@ -78,4 +80,20 @@ it('a delivery whose worker died mid-call is sent again when its lease runs out,
   expect(await deliverDue(worker)).toMatchObject({ claimed: 1, delivered: 1 });
   expect(receiver.received.length - before).toBe(1);
   expect(receiver.received.at(-1)!.headers['webhook-id']).toBe(e.event_id);
+});
+
+it('an endpoint deleted while its delivery is in flight leaves nothing behind, and the run does not fail', async () => {
+  const e = event(200);
+  await insertDeliveries(worker.db, [{ endpointId, eventId: e.event_id, eventType: e.event_type, envelope: e, at: ctx.clock.now() }]);
+  const before = receiver.received.length;
+  receiver.beforeAnswer = async () => {
+    receiver.beforeAnswer = undefined;
+    const res = await ctx.app.inject({ method: 'DELETE', url: `/api/v1/webhooks/endpoints/${endpointId}` });
+    expect(res.statusCode).toBe(204);
+  };
+  expect(await deliverDue(worker)).toEqual({ claimed: 1, delivered: 0, retrying: 0, failed: 0, disabled: 0 });
+  expect(receiver.received.length - before).toBe(1);
+  expect(await deliveriesOf(ctx, endpointId)).toEqual([]);
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from webhook.delivery_attempt`.execute(ctx.database.db);
+  expect(rows[0]!.n).toBe(0); // the endpoint's history went with it
 });

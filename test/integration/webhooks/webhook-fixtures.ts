@@ -32,6 +32,8 @@ export interface Receiver {
   secrets: string[];
   /** The status to answer the n-th request (0-based); 204 by default. */
   respond: (n: number) => number;
+  /** Awaited before each answer (e.g. to change something while a delivery is in flight). */
+  beforeAnswer: (() => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
@@ -42,12 +44,14 @@ export async function startReceiver(clock: ManualClock, path = '/hook'): Promise
     received,
     secrets: [],
     respond: () => 204,
+    beforeAnswer: undefined,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      await receiver.beforeAnswer?.();
       const body = Buffer.concat(chunks).toString('utf8');
       const verifiedWith = receiver.secrets.filter((secret) => {
         const realNow = Date.now;
