@@ -384,3 +384,45 @@ export async function requeueDelivery(trx: WebhookTrx, id: string, at: Date): Pr
     .executeTakeFirst();
   return row === undefined ? undefined : rowToDelivery(row);
 }
+
+/** How many stored secrets (current and rotated-out) each PII key seals, for `innkeeper keys rotate-pii`. */
+export async function secretKeyUse(db: WebhookExecutor): Promise<{ keyId: string; values: number }[]> {
+  const { rows } = await sql<{ kid: string; n: number }>`
+    select case when v like 'pii1.%' then split_part(v, '.', 2) else 'plain' end as kid, count(*)::int as n
+    from (
+      select secret as v from webhook.endpoint
+      union all select previous_secret from webhook.endpoint where previous_secret is not null
+    ) values_ group by 1 order by 1`.execute(db);
+  return rows.map((r) => ({ keyId: r.kid, values: r.n }));
+}
+
+/** Endpoints with a secret not sealed under `currentKeyId`, with their stored values. */
+export async function secretsNotUnder(
+  db: WebhookExecutor,
+  currentKeyId: string,
+): Promise<{ id: string; secret: string; previousSecret: string | null }[]> {
+  const prefix = `pii1.${currentKeyId}.%`;
+  const rows = await db
+    .selectFrom('webhook.endpoint')
+    .select(['id', 'secret', 'previous_secret'])
+    .where((eb) => eb.or([eb('secret', 'not like', prefix), eb('previous_secret', 'not like', prefix)]))
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({ id: r.id, secret: r.secret, previousSecret: r.previous_secret }));
+}
+
+/** Replaces an endpoint's sealed secrets, unless they changed meanwhile (a rotation): false then. */
+export async function replaceSealedSecrets(
+  db: WebhookExecutor,
+  id: string,
+  was: { secret: string; previousSecret: string | null },
+  now: { secret: string; previousSecret: string | null },
+): Promise<boolean> {
+  let q = db
+    .updateTable('webhook.endpoint')
+    .set({ secret: now.secret, previous_secret: now.previousSecret })
+    .where('id', '=', id)
+    .where('secret', '=', was.secret);
+  q = was.previousSecret === null ? q.where('previous_secret', 'is', null) : q.where('previous_secret', '=', was.previousSecret);
+  return (await q.returning('id').execute()).length > 0;
+}
