@@ -24,6 +24,8 @@ import type { BookingDb } from './services/booking/booking.tables.js';
 import { guestDataKeyUse, type KeyUse } from './services/booking/guest-data.repository.js';
 import { DEFAULT_RESEAL_BATCH, resealGuestData, type ResealProgress } from './services/booking/guest-data.rotation.js';
 import { serviceModules } from './services/index.js';
+import { resealWebhookSecrets, webhookSecretKeyUse } from './services/webhooks/webhook.rotation.js';
+import type { WebhookDb } from './services/webhooks/webhook.tables.js';
 
 export class PiiUsageError extends Error {}
 
@@ -35,20 +37,28 @@ const options = { 'data-dir': { type: 'string' }, memory: { type: 'boolean' } } 
 async function withBookingDatabase<T>(config: Config, run: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase(databaseTarget(config));
   try {
-    await migrateToLatest(database.db, migrationSets(serviceModules(['booking'])));
+    await migrateToLatest(database.db, migrationSets(serviceModules(['booking', 'webhooks'])));
     return await run(database);
   } finally {
     await database.close();
   }
 }
 
-function usesByKey(uses: readonly KeyUse[]): Map<string, number> {
+/** Where sealed values live, by key: the booking schema's guest data and the webhook endpoints' secrets. */
+type SealedUse = Pick<KeyUse, 'keyId' | 'values'> & { readonly place: string };
+
+async function sealedKeyUse(database: Database): Promise<SealedUse[]> {
+  const webhooks = await webhookSecretKeyUse(database.db as WebhookDb);
+  return [...(await guestDataKeyUse(database.db as BookingDb)), ...webhooks.map((u) => ({ place: 'webhook.endpoint', ...u }))];
+}
+
+function usesByKey(uses: readonly SealedUse[]): Map<string, number> {
   const byKey = new Map<string, number>();
   for (const u of uses) byKey.set(u.keyId, (byKey.get(u.keyId) ?? 0) + u.values);
   return byKey;
 }
 
-function describeUse(uses: readonly KeyUse[]): string[] {
+function describeUse(uses: readonly SealedUse[]): string[] {
   if (uses.length === 0) return ['  no guest data stored'];
   return uses.map(
     (u) => `  ${u.place.padEnd(24)} ${(u.keyId === 'plain' ? 'not sealed' : `key ${u.keyId}`).padEnd(14)} ${u.values} values`,
@@ -60,7 +70,7 @@ export async function commandPiiStatus(argv: string[], out: (line: string) => vo
   const config = loadConfig(process.env, { dataDir: values['data-dir'], memory: values.memory });
   await withBookingDatabase(config, async (database) => {
     const runtime = piiRuntimeFor(database);
-    const uses = await guestDataKeyUse(database.db as BookingDb);
+    const uses = await sealedKeyUse(database);
     const byKey = usesByKey(uses);
     out(`guest data keys from ${runtime.source}${runtime.warning === undefined ? '' : ` (warning: ${runtime.warning})`}`);
     for (const id of runtime.vault.ring.keys.keys()) {
@@ -98,7 +108,7 @@ export async function commandRotatePii(argv: string[], out: (line: string) => vo
     const file = piiKeyFileFor(database);
     let ring = runtime.vault.ring;
     let rotatingSince = file !== undefined && existsSync(file) ? readKeyFileState(file).rotatingSince : undefined;
-    const before = usesByKey(await guestDataKeyUse(db));
+    const before = usesByKey(await sealedKeyUse(database));
     const behind = [...before].filter(([id, n]) => id !== ring.current.id && n > 0);
     if (behind.length > 0 || rotatingSince !== undefined) {
       const what =
@@ -127,13 +137,15 @@ export async function commandRotatePii(argv: string[], out: (line: string) => vo
     );
     if (tty) process.stderr.write('\n');
     for (const r of results) out(`rotate-pii: ${r.place}: ${r.resealed} of ${r.scanned} rows resealed`);
+    const secrets = await resealWebhookSecrets(database.db as WebhookDb, vault);
+    out(`rotate-pii: webhook.endpoint: ${secrets.resealed} of ${secrets.scanned} rows resealed`);
     // A running process reads the key file again before sealing every few seconds (PiiVault): until
     // then it may still seal under the old key, so the old key is counted — and retired — only after.
     if (rotatingSince !== undefined) {
       const wait = rotatingSince.getTime() + KEY_FILE_SETTLE_MS - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    const after = usesByKey(await guestDataKeyUse(db));
+    const after = usesByKey(await sealedKeyUse(database));
     const unused = new Set([...ring.keys.keys()].filter((id) => id !== ring.current.id && (after.get(id) ?? 0) === 0));
     const left = [...after].filter(([id, n]) => id !== ring.current.id && n > 0);
     if (left.length > 0) {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 
-export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment', 'gateway'] as const;
+export const SERVICE_NAMES = ['inventory', 'booking', 'pricing', 'payment', 'webhooks', 'gateway'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -65,7 +65,8 @@ function amqpUrl(variable: string, raw: string): string {
   } catch {
     throw new ConfigError(variable, 'must be a URL such as amqp://guest:guest@127.0.0.1:5672');
   }
-  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') throw new ConfigError(variable, `must use amqp:// or amqps:// (got ${url.protocol}//)`);
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:')
+    throw new ConfigError(variable, `must use amqp:// or amqps:// (got ${url.protocol}//)`);
   return raw.trim();
 }
 

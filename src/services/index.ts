@@ -5,6 +5,7 @@ import { createGatewayService, DEFAULT_GATEWAY_UPSTREAM_TIMEOUT_MS, gatewayServi
 import { inventoryService } from './inventory/inventory.service-module.js';
 import { paymentService } from './payment/payment.service-module.js';
 import { pricingService } from './pricing/pricing.service-module.js';
+import { webhooksService } from './webhooks/webhooks.service-module.js';
 
 /** Every service this codebase can run, by the name `--services` uses. */
 export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
@@ -12,6 +13,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceModule>> = {
   booking: bookingService,
   pricing: pricingService,
   payment: paymentService,
+  webhooks: webhooksService,
   gateway: gatewayService,
 };
 

@@ -20,4 +20,5 @@ export const FORWARDED_PREFIXES: Readonly<Partial<Record<ServiceName, readonly s
   ],
   pricing: ['/api/v1/pricing'],
   payment: ['/api/v1/payments'],
+  webhooks: ['/api/v1/webhooks'],
 };
