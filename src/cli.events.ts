@@ -4,8 +4,13 @@
  * the relay of a running platform publishes them; with --endpoint it schedules webhook deliveries of
  * them to that endpoint alone.
  */
+import { sql } from 'kysely';
+import type { Clock } from './platform/clock.js';
 import type { Database } from './platform/db/database.js';
-import { deadEvents, outboxLag, outboxSchemas, replayEvents } from './platform/events/outbox-admin.js';
+import { topicMatches } from './platform/events/envelope.js';
+import { deadEvents, outboxLag, outboxSchemas, replayEvents, selectEvents } from './platform/events/outbox-admin.js';
+import { replayToEndpoint } from './services/webhooks/webhook.replay.js';
+import type { WebhookDb } from './services/webhooks/webhook.tables.js';
 
 export class EventsUsageError extends Error {}
 
@@ -42,7 +47,7 @@ export interface ReplayOptions {
   readonly endpoint?: string | boolean | undefined;
 }
 
-export async function eventsReplay(database: Database, options: ReplayOptions, print: (line: string) => void): Promise<void> {
+export async function eventsReplay(database: Database, clock: Clock, options: ReplayOptions, print: (line: string) => void): Promise<void> {
   const from = instant('--from', options.from);
   if (from === undefined) throw new EventsUsageError(`replay needs --from T\nusage: ${EVENTS_USAGE}`);
   const to = instant('--to', options.to);
@@ -54,13 +59,50 @@ export async function eventsReplay(database: Database, options: ReplayOptions, p
           .map((t) => t.trim())
           .filter((t) => t !== '')
       : undefined;
-  if (options.endpoint !== undefined)
-    throw new EventsUsageError('--endpoint needs the webhooks service, which this build does not have yet');
+  if (typeof options.endpoint === 'string') {
+    await replayToOneEndpoint(database, clock, options.endpoint, { from, to, types }, print);
+    return;
+  }
   const counts = await replayEvents(database.db, await outboxSchemas(database.db), { from, to, types });
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   print(
     `${total} events marked for publishing again (${Object.entries(counts)
       .map(([o, n]) => `${o}: ${n}`)
       .join(', ')}); a running platform's relay sends them with their ids`,
+  );
+}
+
+/**
+ * Schedules deliveries of the stored events to one webhook endpoint: only those it would have been sent
+ * (its event types; its organization's venues, unless it is an administrator's endpoint).
+ */
+async function replayToOneEndpoint(
+  database: Database,
+  clock: Clock,
+  endpointId: string,
+  selection: { from: Date; to?: Date | undefined; types?: string[] | undefined },
+  print: (line: string) => void,
+): Promise<void> {
+  const { rows } = await sql<{ organization_id: string | null; event_types: string[] | string }>`
+    select organization_id, event_types from webhook.endpoint where id::text = ${endpointId}`.execute(database.db);
+  const endpoint = rows[0];
+  if (endpoint === undefined) throw new EventsUsageError(`no webhook endpoint ${JSON.stringify(endpointId)}`);
+  const patterns = (typeof endpoint.event_types === 'string' ? JSON.parse(endpoint.event_types) : endpoint.event_types) as string[];
+  let venues: Set<string> | undefined;
+  if (endpoint.organization_id !== null) {
+    const owned = await sql<{ id: string }>`select id from inventory.venue where organization_id = ${endpoint.organization_id}`.execute(
+      database.db,
+    );
+    venues = new Set(owned.rows.map((v) => v.id));
+  }
+  const events = (await selectEvents(database.db, await outboxSchemas(database.db), selection)).filter((e) => {
+    if (!patterns.some((p) => topicMatches(p, e.event_type))) return false;
+    if (venues === undefined) return true;
+    const venue = e.payload.venue_id;
+    return typeof venue === 'string' && venues.has(venue);
+  });
+  const { scheduled } = await replayToEndpoint({ db: database.db as WebhookDb, clock }, endpointId, events);
+  print(
+    `${scheduled} deliveries scheduled to endpoint ${endpointId} (${events.length} events matched); a running platform's webhooks.deliver job sends them`,
   );
 }

@@ -286,7 +286,7 @@ async function commandEvents(argv: string[]): Promise<void> {
   } as const;
   if (sub === 'status')
     return withDatabase(rest, options, (deps, values) => eventsStatus(deps.database, systemClock.now(), values.json === true, print));
-  if (sub === 'replay') return withDatabase(rest, options, (deps, values) => eventsReplay(deps.database, values, print));
+  if (sub === 'replay') return withDatabase(rest, options, (deps, values) => eventsReplay(deps.database, systemClock, values, print));
   throw new UsageError(`usage: ${EVENTS_USAGE}`);
 }
 
