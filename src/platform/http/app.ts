@@ -31,6 +31,7 @@ import { registerAccess, type AccessOptions } from '../auth/access.plugin.js';
 import { authRoutes } from '../auth/auth.routes.js';
 import { auditRoutes } from '../audit/audit.routes.js';
 import { eventSchemaRoutes } from '../events/event-schemas.routes.js';
+import { outboxStatusRoutes } from '../events/outbox-status.routes.js';
 import type { Role } from './roles.js';
 import { loadEdgeConfig, type EdgeConfig } from './edge.config.js';
 import { detailErrorHandler } from './compat.js';
@@ -285,6 +286,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }
   auditRoutes(app, options.deps.database.db);
   eventSchemaRoutes(app);
+  outboxStatusRoutes(app, options.deps);
 
   for (const service of options.services) {
     await app.register(async (scope) => {

@@ -6,6 +6,9 @@
  * repeat; an event that never gets through is dead after the configured tries, visible in the lag.
  */
 import { sql } from 'kysely';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { loadEventSchemas } from '../../../src/platform/events/event-schemas.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
@@ -16,6 +19,7 @@ import { writeOutbox } from '../../../src/platform/events/outbox.js';
 import { OutboxRelay, type EventSink } from '../../../src/platform/events/relay.js';
 
 type Json = Record<string, unknown>;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031, cvc: '123' };
 
 let ctx: TestContext;
@@ -133,6 +137,11 @@ describe('the relay on the embedded default', () => {
       'timestamp',
       'version',
     ]);
+    // Valid against its schema in docs/events, as handed over in process.
+    const schema = loadEventSchemas().find((s) => s.event_type === 'booking.created')!;
+    const validate = addFormats(new Ajv2020({ allErrors: true, strict: true })).compile(schema.schema);
+    expect(validate(seen), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...e, sequence: 0 })).toBe(false);
   });
 });
 
@@ -233,6 +242,17 @@ describe('a consumer that fails', () => {
       expect(confirmed).toMatchObject({ attempts: 4, published_at: null });
       expect(confirmed.dead_at).not.toBeNull();
       const lag = await ctx.events.relay.lag();
+      // The same figures over HTTP, with the dead event named.
+      const status = await ctx.app.inject({ method: 'GET', url: '/api/v1/events/outboxes' });
+      expect(status.statusCode).toBe(200);
+      const body = status.json<{
+        outboxes: { outbox: string; dead: number }[];
+        dead: { event_type: string; aggregate_id: string; last_error: string }[];
+      }>();
+      expect(body.outboxes.find((o) => o.outbox === 'booking')?.dead).toBe(1);
+      expect(body.dead).toEqual([
+        expect.objectContaining({ event_type: 'booking.confirmed', aggregate_id: id, last_error: 'flaky: never accepts it' }),
+      ]);
       expect(lag.find((l) => l.outbox === 'booking')).toMatchObject({ outbox: 'booking', dead: 1, unpublished: 0 });
       ctx.clock.advance(3_600_000);
       expect((await ctx.events.relayNow()).failed).toBe(0);
