@@ -75,7 +75,8 @@ export class OutboxRelay {
 
   constructor(
     private readonly database: Database,
-    private readonly outboxes: readonly string[],
+    /** The outboxes' schemas, or a function that finds them (asked at the start of every run). */
+    private readonly outboxes: readonly string[] | (() => Promise<readonly string[]>),
     private readonly sink: EventSink,
     private readonly clock: Clock,
     options: RelayOptions = {},
@@ -84,6 +85,10 @@ export class OutboxRelay {
     this.#maxAttempts = options.maxAttempts ?? 12;
     this.#leaseMs = options.leaseMs ?? 60_000;
     this.#maxBatches = options.maxBatches ?? 50;
+  }
+
+  #outboxes(): Promise<readonly string[]> {
+    return typeof this.outboxes === 'function' ? this.outboxes() : Promise.resolve(this.outboxes);
   }
 
   /** Publishes what is due, batch after batch, until the outboxes are empty or the sink fails. */
@@ -95,7 +100,7 @@ export class OutboxRelay {
     let dead = 0;
     for (let batch = 0; batch < this.#maxBatches; batch++) {
       let claimedAny = false;
-      for (const outbox of this.outboxes) {
+      for (const outbox of await this.#outboxes()) {
         const result = await this.#relayBatch(outbox);
         claimedAny ||= result.claimed > 0;
         published += result.published;
@@ -209,7 +214,7 @@ export class OutboxRelay {
   }
 
   /** Unpublished and dead events per outbox, and the oldest unpublished event's age. */
-  lag(): Promise<OutboxLag[]> {
-    return outboxLag(this.database.db, this.outboxes, this.clock.now());
+  async lag(): Promise<OutboxLag[]> {
+    return outboxLag(this.database.db, await this.#outboxes(), this.clock.now());
   }
 }

@@ -314,3 +314,35 @@ describe('several relays on one database', () => {
     expect((await ctx.events.relay.lag()).find((l) => l.outbox === 'booking')).toMatchObject({ unpublished: 0 });
   });
 });
+
+describe('a process that hosts no consumer, without a broker', () => {
+  it('relays nothing: its events wait, unpublished, for a process that has consumers', async () => {
+    const lone = await createTestContext({ services: ['inventory', 'booking', 'pricing', 'payment', 'gateway'] });
+    try {
+      await lone.listen();
+      expect(lone.events.relays).toBe(false);
+      const hotel = await makeHotel(lone, { rooms: 1, price: 10_000 });
+      const res = await lone.app.inject({
+        method: 'POST',
+        url: '/api/v1/bookings',
+        payload: {
+          ...guest(1),
+          venue_id: hotel.venueId,
+          venue_type: 'hotel',
+          booking_date: '2026-03-01',
+          nights: 1,
+          party_size: 1,
+          room_type_id: hotel.roomTypeId,
+        },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(await lone.events.relayNow()).toEqual({ published: 0, failed: 0, dead: 0 });
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from booking.outbox_event where published_at is null`.execute(
+        lone.database.db,
+      );
+      expect(rows[0]!.n).toBeGreaterThan(0);
+    } finally {
+      await lone.close();
+    }
+  });
+});
