@@ -59,9 +59,14 @@ export async function runEvents(ctx: BenchContext): Promise<ScenarioResult> {
       const t = performance.now();
       for (let i = 0; i < envelopes.length; i += IN_FLIGHT) {
         await Promise.all(
-          envelopes.slice(i, i + IN_FLIGHT).map((e) =>
-            publisher.send({ exchange: EXCHANGE, routingKey: e.event_type, messageId: e.event_id, durable: true, contentType: 'application/json' }, e),
-          ),
+          envelopes
+            .slice(i, i + IN_FLIGHT)
+            .map((e) =>
+              publisher.send(
+                { exchange: EXCHANGE, routingKey: e.event_type, messageId: e.event_id, durable: true, contentType: 'application/json' },
+                e,
+              ),
+            ),
         );
       }
       return performance.now() - t;
@@ -145,7 +150,9 @@ export async function runEvents(ctx: BenchContext): Promise<ScenarioResult> {
     name: 'events',
     rows,
     checks,
-    notes: ['relayed: from the commit of the backlog to the last event marked published (claim, publish, confirm, mark); ratio = relay ÷ the client alone'],
+    notes: [
+      'relayed: from the commit of the backlog to the last event marked published (claim, publish, confirm, mark); ratio = relay ÷ the client alone',
+    ],
   };
 }
 
