@@ -9,6 +9,7 @@ import { Connection } from 'rabbitmq-client';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { loadEventSchemas } from '../../../src/platform/events/event-schemas.js';
+import { DELIVERY_LIMIT } from '../../../src/platform/events/rabbitmq.js';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { bindTestQueue, deleteConsumerQueues, RABBITMQ_URL, recorder, type Recorder, type TestQueue } from '../../helpers/broker.js';
@@ -22,12 +23,25 @@ const card = { card_number: '4242 4242 4242 4242', exp_month: 12, exp_year: 2031
 let ctx: TestContext;
 let queue: TestQueue;
 let consumer: Recorder;
+/** A consumer that never manages booking.created: when each delivery reached it. */
+const doomedName = `doomed-${Math.random().toString(16).slice(2, 10)}`;
+const doomedDeliveries: { event_id: string; at: number }[] = [];
 
 beforeAll(async () => {
   queue = await bindTestQueue(['booking.*']);
   ctx = await createTestContext({
     rabbitmqUrl: RABBITMQ_URL,
-    consumers: async (database, clock) => [(consumer = await recorder(database, clock, { eventTypes: ['booking.#'] }))],
+    consumers: async (database, clock) => [
+      (consumer = await recorder(database, clock, { eventTypes: ['booking.#'] })),
+      {
+        name: doomedName,
+        eventTypes: ['booking.created'],
+        handle: async (event) => {
+          doomedDeliveries.push({ event_id: event.event_id, at: Date.now() });
+          throw new Error('this consumer cannot apply anything');
+        },
+      },
+    ],
   });
   await ctx.listen();
   await ctx.events.broker!.check();
@@ -35,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ctx?.close();
   await queue?.close();
-  if (consumer !== undefined) await deleteConsumerQueues([consumer.name]);
+  await deleteConsumerQueues([...(consumer === undefined ? [] : [consumer.name]), doomedName]);
 });
 
 describe('events through RabbitMQ', () => {
@@ -131,4 +145,38 @@ describe('events through RabbitMQ', () => {
       await connection.close();
     }
   });
+
+  it(
+    'a consumer that keeps failing gets the event again with growing pauses, then it lands in its dead-letter queue',
+    { timeout: 60_000 },
+    async () => {
+      const deadline = Date.now() + 45_000;
+      const connection = new Connection({ url: RABBITMQ_URL });
+      connection.on('error', () => undefined);
+      try {
+        // The first test's booking.created went to this consumer too.
+        let dead: Awaited<ReturnType<Connection['basicGet']>>;
+        for (;;) {
+          dead = await connection.basicGet({ queue: `innkeeper.${doomedName}.dead`, noAck: true });
+          if (dead !== undefined || Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect(dead, `dead-lettered within 45 s (${doomedDeliveries.length} deliveries)`).toBeDefined();
+        const envelope = (typeof dead!.body === 'string' ? JSON.parse(dead!.body) : dead!.body) as Json;
+        expect(envelope.event_type).toBe('booking.created');
+        expect(dead!.messageId).toBe(envelope.event_id);
+        const tries = doomedDeliveries.filter((d) => d.event_id === envelope.event_id);
+        // The queue's delivery limit (5): delivered that many times, plus the one that exceeded it.
+        expect(tries.length).toBeGreaterThanOrEqual(DELIVERY_LIMIT);
+        expect(tries.length).toBeLessThanOrEqual(DELIVERY_LIMIT + 1);
+        const gaps = tries.slice(1).map((t, i) => t.at - tries[i]!.at);
+        expect(gaps[gaps.length - 1]!).toBeGreaterThan(gaps[0]! * 2);
+        // Nothing left in the consumer's own queue.
+        const left = await connection.queueDeclare({ queue: `innkeeper.${doomedName}`, passive: true });
+        expect(left.messageCount).toBe(0);
+      } finally {
+        await connection.close();
+      }
+    },
+  );
 });
