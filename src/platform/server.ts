@@ -105,8 +105,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const address = app.server.address();
     if (address !== null && typeof address === 'object') url = `http://127.0.0.1:${address.port}`;
     scheduler.log = app.log;
-    events.start(scheduler);
-    if (options.runJobs !== false) events.runLoop(100, (err) => app.log.error({ err }, 'event relay failed'));
+    // A server relays in its own loop; the scheduler's `events.relay` job is for `innkeeper jobs run`
+    // (no loop there), so a long relay run never holds up the scheduler's other jobs.
+    if (options.runJobs !== false) {
+      events.start();
+      events.runLoop(100, (err) => app.log.error({ err }, 'event relay failed'));
+    } else {
+      events.start(scheduler);
+    }
     // Start-up runs of every job go on in the background: the process answers at once, and a stop
     // during them waits for the run in flight (Scheduler.stop).
     if (options.runJobs !== false) void scheduler.start().catch((err: unknown) => app.log.error({ err }, 'scheduler failed to start'));
