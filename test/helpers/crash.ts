@@ -122,13 +122,14 @@ export async function sendAndDie(proc: StartedProcess, method: string, url: stri
 
 /**
  * Retries a request as a client would after a dropped connection: the same request and key, again
- * while the platform answers that the first attempt is still being settled (409 in progress, 503).
+ * while the platform answers that the first attempt is still being settled (409 in progress, 503) —
+ * for up to a minute: a loaded machine (CI) took longer than 15 s to take over a dead request's saga.
  */
 export async function retry(base: string, method: string, url: string, body: unknown, headers: Record<string, string>) {
   for (let i = 0; ; i++) {
     const res = await send(base, method, url, body, headers);
     const code = (res.body.error as Json | undefined)?.code;
-    if (!(res.status === 503 || code === 'IDEMPOTENCY_IN_PROGRESS') || i >= 60) return res;
+    if (!(res.status === 503 || code === 'IDEMPOTENCY_IN_PROGRESS') || i >= 240) return res;
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -6,7 +6,7 @@
  * carries the same event id.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../helpers/context.js';
 import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { bindTestQueue, type TestQueue } from '../../helpers/broker.js';
@@ -19,8 +19,12 @@ const BOOKINGS = 200;
 let ctx: TestContext;
 let proxy: TcpProxy;
 let queue: TestQueue;
+// The outage is the broker's; the database back end does not change it. It runs once, on PostgreSQL
+// (as deployed), to keep CI's time: a minute of outage plus the load around it.
+const backend = inject('backend');
 
 beforeAll(async () => {
+  if (backend !== 'postgres') return;
   proxy = await startTcpProxy('127.0.0.1', 5672);
   queue = await bindTestQueue(['booking.#']);
   ctx = await createTestContext({ rabbitmqUrl: `amqp://guest:guest@127.0.0.1:${proxy.port}` });
@@ -33,7 +37,7 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-describe('the broker cut off for 60 s', () => {
+describe.runIf(backend === 'postgres')('the broker cut off for 60 s', () => {
   it(
     'every event of 200 bookings created and changed meanwhile arrives afterwards, in order per booking',
     { timeout: 240_000 },
