@@ -24,8 +24,11 @@ type AnyExecutor = Kysely<any>;
 export async function writeOutbox(trx: AnyExecutor, schema: string, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const table = sql.table(`${schema}.outbox_event`);
+  const seen = new Map<string, number>();
   const rows = events.map((e) => {
-    const offset = events.filter((o, i) => o.aggregate_id === e.aggregate_id && i < events.indexOf(e)).length + 1;
+    // 1, 2, … for this aggregate's events within the call, added to what the aggregate already has.
+    const offset = (seen.get(e.aggregate_id) ?? 0) + 1;
+    seen.set(e.aggregate_id, offset);
     const { aggregate_id, ...stored } = e;
     return sql`(${e.event_id}::uuid, ${e.event_type}::text, ${aggregate_id}::text, ${offset}::int, ${JSON.stringify(stored)}::jsonb, ${e.timestamp}::timestamptz)`;
   });

@@ -5,11 +5,11 @@
  * guest name, email or phone.
  */
 import { randomUUID } from 'node:crypto';
+import { EVENT_VERSION } from '../../platform/events/envelope.js';
 import type { Booking } from './booking.model.js';
 import type { BookingStatus } from './booking.states.js';
 
 export const EVENT_SOURCE = 'booking-reservation-service';
-export const EVENT_VERSION = '1.0';
 
 export interface BookingEvent {
   readonly event_id: string;

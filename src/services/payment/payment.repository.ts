@@ -3,25 +3,13 @@
  * carries the guard (status and version, or the amount still available), so a concurrent duplicate
  * finds zero rows instead of over-capturing or over-refunding; the CHECKs of the table back it.
  */
-import { randomBytes } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { CardSummary } from './payment.card.js';
 import { ALL_INTENTS, venueIn, type IntentScope } from './payment.access.js';
 import { rowToIntent, rowToRefund, type PaymentIntent, type Refund } from './payment.model.js';
 import type { IntentStatus } from './payment.states.js';
 import type { PaymentExecutor, PaymentIntentTable, PaymentTrx, RefundTable } from './payment.tables.js';
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** 24 random characters of [A-Za-z0-9] (≈143 bits). */
-function randomId(): string {
-  let s = '';
-  while (s.length < 24) {
-    // 248 = 4 × 62: bytes at or above it are skipped, so every character is equally likely.
-    for (const b of randomBytes(32)) if (b < 248 && s.length < 24) s += ALPHABET[b % 62];
-  }
-  return s;
-}
+import { randomId } from '../../platform/random-id.js';
 
 export const newIntentId = (): string => `pi_${randomId()}`;
 export const newRefundId = (): string => `re_${randomId()}`;

@@ -1,5 +1,4 @@
 /** SQL of the webhook schema. Functions take the executor first; atomic steps take a transaction. */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   rowToAttempt,
@@ -11,18 +10,7 @@ import {
   type EndpointScope,
 } from './webhook.model.js';
 import type { EndpointStatus, WebhookExecutor, WebhookTrx } from './webhook.tables.js';
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** 24 random characters of [A-Za-z0-9]. */
-function randomId(): string {
-  let s = '';
-  while (s.length < 24) {
-    // 248 = 4 × 62: bytes at or above it are skipped, so every character is equally likely.
-    for (const b of randomBytes(32)) if (b < 248 && s.length < 24) s += ALPHABET[b % 62];
-  }
-  return s;
-}
+import { randomId } from '../../platform/random-id.js';
 
 export const newEndpointId = (): string => `ep_${randomId()}`;
 export const newDeliveryId = (): string => `msg_${randomId()}`;

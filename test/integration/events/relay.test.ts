@@ -15,6 +15,7 @@ import { guest, makeHotel } from '../../helpers/booking-fixtures.js';
 import { recorder, type Recorder } from '../../helpers/broker.js';
 import { deadEvents, replayEvents } from '../../../src/platform/events/outbox-admin.js';
 import { newEvent, type EventEnvelope } from '../../../src/platform/events/envelope.js';
+import type { EventConsumer } from '../../../src/platform/events/inbox.js';
 import { writeOutbox } from '../../../src/platform/events/outbox.js';
 import { OutboxRelay, type EventSink } from '../../../src/platform/events/relay.js';
 
@@ -38,6 +39,17 @@ beforeAll(async () => {
   await ctx.listen();
 });
 afterAll(async () => ctx.close());
+
+/** Puts `wrap` in front of a consumer's handler (it may call the original) until `restore()`. */
+function intercept(name: string, wrap: (event: EventEnvelope, original: EventConsumer['handle']) => Promise<void>): () => void {
+  const consumer = ctx.events.consumers.find((c) => c.name === name) as { handle: EventConsumer['handle'] } | undefined;
+  if (consumer === undefined) throw new Error(`no consumer ${name}`);
+  const original = consumer.handle.bind(consumer);
+  consumer.handle = (event) => wrap(event, original);
+  return () => {
+    consumer.handle = original;
+  };
+}
 
 async function paidBooking(): Promise<string> {
   const hotel = await makeHotel(ctx, { rooms: 2, price: 20_000 });
@@ -105,16 +117,14 @@ describe('the relay on the embedded default', () => {
   it('the envelope carries id, type, payload, timestamp, source, version, aggregate id and sequence', async () => {
     let seen: unknown;
     const id = await paidBooking();
-    const capture = ctx.events.consumers.find((c) => c.name === 'steady')!;
-    const original = capture.handle.bind(capture);
-    (capture as { handle: typeof original }).handle = async (event) => {
+    const restore = intercept('steady', async (event, original) => {
       if (event.aggregate_id === id && event.event_type === 'booking.created') seen = event;
       await original(event);
-    };
+    });
     try {
       await ctx.events.relayNow();
     } finally {
-      (capture as { handle: typeof original }).handle = original;
+      restore();
     }
     expect(seen).toMatchObject({
       event_type: 'booking.created',
@@ -148,16 +158,14 @@ describe('the relay on the embedded default', () => {
 describe('a consumer that fails', () => {
   it('gets the event again after a backoff, later events of the aggregate wait, and the other consumer applies it once', async () => {
     const id = await paidBooking();
-    const failing = ctx.events.consumers.find((c) => c.name === 'flaky')!;
-    const original = failing.handle.bind(failing);
     let failuresLeft = 2;
-    (failing as { handle: typeof original }).handle = async (event) => {
+    const restore = intercept('flaky', async (event, original) => {
       if (event.aggregate_id === id && failuresLeft > 0) {
         failuresLeft--;
         throw new Error('receiver down');
       }
       await original(event);
-    };
+    });
     try {
       // booking.confirmed (sequence 3) fails: created and status_changed go out, confirmed does not.
       let run = await ctx.events.relayNow();
@@ -184,23 +192,21 @@ describe('a consumer that fails', () => {
       expect(steadyMine.map((e) => e.sequence)).toEqual([1, 2, 3]);
       expect((await flaky.applied()).filter((e) => e.aggregate_id === id).map((e) => e.event_type)).toEqual(['booking.confirmed']);
     } finally {
-      (failing as { handle: typeof original }).handle = original;
+      restore();
     }
   });
 
   it('holds back a later event of the same aggregate while an earlier one backs off', async () => {
     const id = await paidBooking();
     await ctx.events.relayNow();
-    const failing = ctx.events.consumers.find((c) => c.name === 'steady')!;
-    const original = failing.handle.bind(failing);
     let failuresLeft = 1;
-    (failing as { handle: typeof original }).handle = async (event) => {
+    const restore = intercept('steady', async (event, original) => {
       if (event.aggregate_id === id && failuresLeft > 0) {
         failuresLeft--;
         throw new Error('busy');
       }
       await original(event);
-    };
+    });
     try {
       const cancel = await ctx.app.inject({
         method: 'POST',
@@ -221,18 +227,16 @@ describe('a consumer that fails', () => {
       expect(applied).toEqual([...applied].sort((a, b) => a - b));
       expect(applied).toEqual((await outboxRows(id)).map((r) => r.sequence));
     } finally {
-      (failing as { handle: typeof original }).handle = original;
+      restore();
     }
   });
 
   it('is dead after the configured tries: counted in the lag, no longer tried', async () => {
     const id = await paidBooking();
-    const failing = ctx.events.consumers.find((c) => c.name === 'flaky')!;
-    const original = failing.handle.bind(failing);
-    (failing as { handle: typeof original }).handle = async (event) => {
+    const restore = intercept('flaky', async (event, original) => {
       if (event.aggregate_id === id) throw new Error('never accepts it');
       await original(event);
-    };
+    });
     try {
       for (let i = 0; i < 4; i++) {
         await ctx.events.relayNow();
@@ -257,7 +261,7 @@ describe('a consumer that fails', () => {
       ctx.clock.advance(3_600_000);
       expect((await ctx.events.relayNow()).failed).toBe(0);
     } finally {
-      (failing as { handle: typeof original }).handle = original;
+      restore();
     }
   });
 
